@@ -1,0 +1,29 @@
+/**
+ * The one command table: every family's rows, indexed by lower-case name. Connection threads
+ * and shard workers both load it; each runs only the handlers meant for it.
+ */
+import type { CommandSpec } from './table.ts';
+import { CONNECTION_COMMANDS } from './connection.ts';
+import { STRING_COMMANDS } from './strings.ts';
+import { BIT_COMMANDS } from './bits.ts';
+import { KEY_COMMANDS } from './keys.ts';
+import { SERVER_COMMANDS } from './server.ts';
+
+export const COMMANDS: readonly CommandSpec[] = [
+  ...CONNECTION_COMMANDS,
+  ...STRING_COMMANDS,
+  ...BIT_COMMANDS,
+  ...KEY_COMMANDS,
+  ...SERVER_COMMANDS,
+];
+
+const BY_NAME = new Map<string, CommandSpec>();
+for (const spec of COMMANDS) {
+  if (BY_NAME.has(spec.name)) throw new Error(`command ${spec.name} is defined twice`);
+  BY_NAME.set(spec.name, spec);
+}
+
+/** The row for a command name in any letter case. */
+export function lookupCommand(name: string): CommandSpec | undefined {
+  return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
+}

@@ -1,0 +1,178 @@
+/**
+ * Every constant reply as prebuilt bytes, byte-exact with the reference redis-server, the few
+ * formatted errors as small functions, and ReplyWriter: the growable buffer that handlers write
+ * RESP2 replies into. A shard writes straight into the batch it will push to a reply ring, so a
+ * reply is copied once on its way to the socket.
+ */
+
+const b = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+export const OK = b('+OK\r\n');
+export const PONG = b('+PONG\r\n');
+export const QUEUED = b('+QUEUED\r\n');
+export const ZERO = b(':0\r\n');
+export const ONE = b(':1\r\n');
+export const NULL_BULK = b('$-1\r\n');
+export const NULL_ARRAY = b('*-1\r\n');
+export const EMPTY_ARRAY = b('*0\r\n');
+export const EMPTY_BULK = b('$0\r\n\r\n');
+
+export const ERR_WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+export const ERR_SYNTAX = 'ERR syntax error';
+export const ERR_NOT_INTEGER = 'ERR value is not an integer or out of range';
+export const ERR_NOT_FLOAT = 'ERR value is not a valid float';
+export const ERR_OVERFLOW = 'ERR increment or decrement would overflow';
+export const ERR_NO_SUCH_KEY = 'ERR no such key';
+export const ERR_CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
+export const ERR_NOAUTH = 'NOAUTH Authentication required.';
+export const ERR_INVALID_PASSWORD = 'ERR invalid password';
+export const ERR_NO_PASSWORD_SET = 'ERR Client sent AUTH, but no password is set';
+export const ERR_DB_INDEX = 'ERR DB index is out of range';
+export const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
+export const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
+export const ERR_STRING_TOO_LONG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
+export const ERR_OFFSET_RANGE = 'ERR offset is out of range';
+export const ERR_SAME_OBJECT = 'ERR source and destination objects are the same';
+export const ERR_INCR_NAN = 'ERR increment would produce NaN or Infinity';
+
+export const errWrongArgs = (name: string): string =>
+  `ERR wrong number of arguments for '${name.toLowerCase()}' command`;
+
+export const errUnknownCommand = (name: string, args: readonly Buffer[]): string => {
+  // Redis 7 echoes the first arguments back, each quoted, capped at 128 characters in all.
+  let shown = '';
+  for (const a of args) {
+    if (shown.length >= 128) break;
+    shown += `'${a.toString('latin1').slice(0, 128 - shown.length)}' `;
+  }
+  return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`;
+};
+
+export const errInvalidExpire = (cmd: string): string =>
+  `ERR invalid expire time in '${cmd.toLowerCase()}' command`;
+
+export const errUnknownSubcommand = (sub: string, cmd: string): string =>
+  `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`;
+
+const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
+const INITIAL_CAPACITY = 16 * 1024;
+
+/**
+ * A growable byte buffer for RESP2 replies. `len` is the write cursor; nothing is ever handed
+ * out that a later write could overwrite (take() copies, view() is for immediate use only).
+ */
+export class ReplyWriter {
+  buf: Buffer;
+  len = 0;
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Makes room for n more bytes. Allocates when the buffer has to grow. */
+  ensure(n: number): void {
+    const need = this.len + n;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = Buffer.allocUnsafe(cap);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  /** The written bytes; valid until the next write or reset. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+  }
+
+  ok(): void {
+    this.raw(OK);
+  }
+
+  nullBulk(): void {
+    this.raw(NULL_BULK);
+  }
+
+  nullArray(): void {
+    this.raw(NULL_ARRAY);
+  }
+
+  /** `+text\r\n`; text must not contain CR or LF. */
+  simple(text: string): void {
+    this.ensure(text.length + 3);
+    this.buf[this.len++] = 0x2b; // '+'
+    this.len += this.buf.latin1Write(text, this.len);
+    this.crlf();
+  }
+
+  /** `-message\r\n`; the message carries its own prefix (ERR, WRONGTYPE, ...). */
+  error(message: string): void {
+    // Redis turns CR and LF inside an error into spaces so one error is always one line.
+    if (/[\r\n]/.test(message)) message = message.replace(/[\r\n]/g, ' ');
+    this.ensure(message.length + 3);
+    this.buf[this.len++] = 0x2d; // '-'
+    this.len += this.buf.latin1Write(message, this.len);
+    this.crlf();
+  }
+
+  integer(n: number | bigint): void {
+    this.header(0x3a, n); // ':'
+  }
+
+  arrayHeader(count: number): void {
+    this.header(0x2a, count); // '*'
+  }
+
+  /** A bulk string from bytes, or the null bulk for null. */
+  bulk(value: Uint8Array | null): void {
+    if (value === null) return this.raw(NULL_BULK);
+    this.header(0x24, value.length); // '$'
+    this.ensure(value.length + 2);
+    this.buf.set(value, this.len);
+    this.len += value.length;
+    this.crlf();
+  }
+
+  /** A bulk string from a binary (latin1) JS string: one char per byte. */
+  bulkLatin1(value: string): void {
+    this.header(0x24, value.length);
+    this.ensure(value.length + 2);
+    this.len += this.buf.latin1Write(value, this.len);
+    this.crlf();
+  }
+
+  /** An array of bulk strings. */
+  bulkArray(values: readonly (Uint8Array | null)[]): void {
+    this.arrayHeader(values.length);
+    for (const v of values) this.bulk(v);
+  }
+
+  /** An array of latin1 JS strings (keys, members), each as a bulk string. */
+  latin1Array(values: readonly string[]): void {
+    this.arrayHeader(values.length);
+    for (const v of values) this.bulkLatin1(v);
+  }
+
+  private header(type: number, n: number | bigint): void {
+    const digits = String(n);
+    this.ensure(digits.length + 3);
+    this.buf[this.len++] = type;
+    this.len += this.buf.latin1Write(digits, this.len);
+    this.crlf();
+  }
+
+  private crlf(): void {
+    this.buf.writeUInt16LE(CRLF, this.len);
+    this.len += 2;
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The command table: one declarative row per command. It drives arity errors, unknown-command
+ * errors, key extraction, routing (which thread runs the command and how results merge), the
+ * read/write split, COMMAND's replies and docs/compatibility.md. A new command is one row in its
+ * family file plus its handler.
+ *
+ * Row fields, as in Redis 3.2's redisCommandTable:
+ *   arity   N = exactly N arguments counting the name; -N = at least N
+ *   first   position of the first key (0 = no keys)
+ *   last    position of the last key (-1 = the last argument, -2 = the one before ...)
+ *   step    distance between keys (MSET: 2)
+ */
+import type { ReplyWriter } from './replies.ts';
+import type { Db } from '../shard/keyspace.ts';
+
+/** Command flags, as Redis's flag letters; the names are what COMMAND prints. */
+export const WRITE = 1 << 0; // may modify the keyspace
+export const READONLY = 1 << 1; // never modifies the keyspace
+export const DENYOOM = 1 << 2; // may grow memory: refused when over maxmemory
+export const ADMIN = 1 << 3; // server administration
+export const PUBSUB = 1 << 4; // publish/subscribe
+export const NOSCRIPT = 1 << 5; // not allowed from scripts
+export const RANDOM = 1 << 6; // result may differ between calls with the same arguments
+export const LOADING = 1 << 7; // allowed while the dataset loads
+export const STALE = 1 << 8; // allowed on a slave with stale data
+export const FAST = 1 << 9; // O(1) or O(log N)
+export const NOAUTH = 1 << 10; // allowed before AUTH (slotkv-internal, not printed)
+export const SORT_FOR_SCRIPT = 1 << 11; // output sorted when called from a script
+export const MOVABLEKEYS = 1 << 12; // key positions depend on the arguments
+
+export const FLAG_NAMES: readonly [number, string][] = [
+  [WRITE, 'write'],
+  [READONLY, 'readonly'],
+  [DENYOOM, 'denyoom'],
+  [ADMIN, 'admin'],
+  [PUBSUB, 'pubsub'],
+  [NOSCRIPT, 'noscript'],
+  [RANDOM, 'random'],
+  [SORT_FOR_SCRIPT, 'sort_for_script'],
+  [LOADING, 'loading'],
+  [STALE, 'stale'],
+  [FAST, 'fast'],
+  [MOVABLEKEYS, 'movablekeys'],
+];
+
+/**
+ * Where a command runs.
+ *  CONN   on the connection thread (PING, AUTH, SELECT, COMMAND ...)
+ *  SHARD  on the one shard that owns its keys; keys in different slots answer CROSSSLOT
+ *  SPLIT  keys are grouped by shard, each shard runs the command on its keys, results merge
+ *  ALL    every shard runs it; results merge (KEYS, DBSIZE, FLUSHALL ...)
+ *  CURSOR the shard named by the cursor argument runs it (SCAN)
+ */
+export const RunsOn = { CONN: 0, SHARD: 1, SPLIT: 2, ALL: 3, CURSOR: 4 } as const;
+export type RunsOn = (typeof RunsOn)[keyof typeof RunsOn];
+
+/** How the replies of several shards become one (for SPLIT and ALL). */
+export const Merge = {
+  NONE: 0,
+  SUM: 1, // integer replies add up (DEL, EXISTS, DBSIZE)
+  OK: 2, // every shard said +OK (MSET, FLUSHALL)
+  BY_POSITION: 3, // array replies put back in key order (MGET)
+  CONCAT: 4, // array replies joined (KEYS)
+  ANY_BULK: 5, // one non-nil bulk, picked at random (RANDOMKEY)
+  CUSTOM: 6, // the row's connection handler merges (INFO)
+} as const;
+export type Merge = (typeof Merge)[keyof typeof Merge];
+
+/**
+ * What a shard handler sees. Arguments are views into the shard's inbox and are valid only
+ * during the call: copy what you keep (keyString() does for keys).
+ */
+export interface ExecCtx {
+  db: Db;
+  dbIndex: number;
+  /** All 16 databases of this shard (MOVE, FLUSHALL, SWAPDB). */
+  dbs: readonly Db[];
+  /** Milliseconds since the epoch, fixed for the whole batch. */
+  now: number;
+  out: ReplyWriter;
+  /** Count of changes made by this command; when it moves, the command reaches the write log. */
+  dirty: number;
+  /**
+   * Logs an explicit effect instead of the command as received (relative expiry made
+   * absolute, INCRBYFLOAT as SET ...). Once called, the received command is not logged.
+   */
+  propagate(args: readonly (Uint8Array | string)[]): void;
+  config: ShardConfig;
+  /** The shard's own index and the number of shards (INFO, SCAN). */
+  shardId: number;
+  /** True when `slot` belongs to this shard (SCAN walks only its own slots). */
+  ownsSlot(slot: number): boolean;
+}
+
+export interface ShardConfig {
+  protoMaxBulkLen: number;
+}
+
+export type ShardHandler = (ctx: ExecCtx, argv: Buffer[]) => void;
+
+/** What a connection-thread handler sees: the client's state and the server's. */
+export interface ConnCtx {
+  out: ReplyWriter;
+  db: number;
+  authenticated: boolean;
+  /** Ends the connection once the replies queued so far are written (QUIT). */
+  closeAfterReply(): void;
+  server: ConnServerInfo;
+  /** For Merge.CUSTOM rows: the shards' replies, in shard order. */
+  shardReplies?: readonly Buffer[];
+}
+
+export interface ConnServerInfo {
+  readonly requirePass: string;
+  readonly instanceId: string;
+  readonly shardCount: number;
+  readonly databases: number;
+  commandTable(): readonly CommandSpec[];
+  lookup(name: string): CommandSpec | undefined;
+  /** INFO sections the connection thread knows (server, clients ...). */
+  infoSections(): Map<string, string>;
+}
+
+export type ConnHandler = (ctx: ConnCtx, argv: Buffer[]) => void;
+
+export interface CommandSpec {
+  /** Lower case, as COMMAND prints it. */
+  readonly name: string;
+  readonly arity: number;
+  readonly flags: number;
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly step: number;
+  readonly runsOn: RunsOn;
+  readonly merge: Merge;
+  readonly handler?: ShardHandler;
+  readonly connHandler?: ConnHandler;
+}
+
+interface RowOptions {
+  runsOn?: RunsOn;
+  merge?: Merge;
+  connHandler?: ConnHandler;
+}
+
+/** A row that runs on the shard owning its keys unless options say otherwise. */
+export function cmd(
+  name: string,
+  arity: number,
+  flags: number,
+  firstKey: number,
+  lastKey: number,
+  step: number,
+  handler?: ShardHandler,
+  options: RowOptions = {},
+): CommandSpec {
+  return {
+    name: name.toLowerCase(),
+    arity,
+    flags,
+    firstKey,
+    lastKey,
+    step,
+    runsOn: options.runsOn ?? RunsOn.SHARD,
+    merge: options.merge ?? Merge.NONE,
+    handler,
+    connHandler: options.connHandler,
+  };
+}
+
+/** A row that runs on the connection thread. */
+export function connCmd(name: string, arity: number, flags: number, handler: ConnHandler): CommandSpec {
+  return cmd(name, arity, flags, 0, 0, 0, undefined, { runsOn: RunsOn.CONN, connHandler: handler });
+}
+
+/** True when argc satisfies the row's arity. */
+export function arityOk(spec: CommandSpec, argc: number): boolean {
+  return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/**
+ * Calls visit(index) for every key position of argv, as COMMAND GETKEYS reports them.
+ * Returns false when the key positions do not fit the arguments (MSET with an odd count).
+ */
+export function forEachKeyIndex(spec: CommandSpec, argc: number, visit: (index: number) => void): boolean {
+  if (spec.firstKey === 0) return true;
+  const last = spec.lastKey < 0 ? argc + spec.lastKey : spec.lastKey;
+  if (spec.step > 1 && (last - spec.firstKey) % spec.step !== 0) return false;
+  for (let i = spec.firstKey; i <= last && i < argc; i += spec.step) visit(i);
+  return true;
+}

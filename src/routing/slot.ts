@@ -1,0 +1,54 @@
+/**
+ * Redis Cluster's key -> slot function: CRC16 (XMODEM) of the key, or of its hash tag, mod 16384.
+ * The hash tag is the text between the first '{' and the first '}' after it, when non-empty.
+ *
+ * Written here rather than taken from cluster-key-slot because that package hashes a key like
+ * "{}a}" by its "a" (Redis hashes the whole key: the first tag is empty), and because the hot
+ * path needs to hash both byte ranges and the latin1 strings the keyspace stores without
+ * allocating either.
+ */
+
+export const SLOT_COUNT = 16384;
+const SLOT_MASK = SLOT_COUNT - 1;
+const OPEN = 0x7b; // '{'
+const CLOSE = 0x7d; // '}'
+
+const TABLE = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  let crc = i << 8;
+  for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  TABLE[i] = crc;
+}
+
+function crc16(bytes: ArrayLike<number>, start: number, end: number): number {
+  let crc = 0;
+  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
+  return crc;
+}
+
+/** Slot of the key held in bytes[start, end). */
+export function slotOfBytes(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const open = bytes.indexOf(OPEN, start);
+  if (open !== -1 && open < end) {
+    const close = bytes.indexOf(CLOSE, open + 1);
+    if (close !== -1 && close < end && close > open + 1) return crc16(bytes, open + 1, close) & SLOT_MASK;
+  }
+  return crc16(bytes, start, end) & SLOT_MASK;
+}
+
+/** Slot of a key held as a latin1 string (one char per byte), as the keyspace stores keys. */
+export function slotOfLatin1(key: string): number {
+  let start = 0;
+  let end = key.length;
+  const open = key.indexOf('{');
+  if (open !== -1) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) {
+      start = open + 1;
+      end = close;
+    }
+  }
+  let crc = 0;
+  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ key.charCodeAt(i)) & 0xff]!;
+  return crc & SLOT_MASK;
+}

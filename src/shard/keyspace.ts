@@ -1,0 +1,151 @@
+/**
+ * One logical database (of 16) inside one shard: the key -> value map, the expiry map, and a
+ * per-slot key index.
+ *
+ * Keys are binary-safe latin1 JS strings (one char per byte), so they hash well in a Map and
+ * cost one compact V8 string each. Values are either a latin1 string (the common, compact
+ * string encoding) or an object that carries its `type` (a StringBuf for strings that are
+ * being appended to or bit-twiddled, and the collection types).
+ *
+ * Invariants: a key is in `expires` only if it is in `data`; every key in `data` is in exactly
+ * one `slots[slot]` set. The slot index lets SCAN walk whole slots (so a cursor survives
+ * deletions, see scanSlots) and lets data move between shards by slot.
+ */
+import { SLOT_COUNT, slotOfLatin1 } from '../routing/slot.ts';
+
+export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';
+
+/** A value that is not a plain latin1 string knows its own type. */
+export interface TypedValue {
+  readonly type: TypeName;
+}
+
+export type Value = string | TypedValue;
+
+export function typeOf(v: Value): TypeName {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+export class Db {
+  readonly data = new Map<string, Value>();
+  readonly expires = new Map<string, number>();
+  private readonly slots: (Set<string> | undefined)[] = new Array(SLOT_COUNT);
+  /** Bumped by every write that changes this db: drives WATCH and snapshot triggers later. */
+  version = 0;
+
+  /** The shard sets this before each batch so that expiry is judged at one instant per batch. */
+  now = Date.now();
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** The live value of key, deleting it first if it has expired (lazy expiry). */
+  lookup(key: string): Value | undefined {
+    const v = this.data.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0) {
+      const at = this.expires.get(key);
+      if (at !== undefined && at <= this.now) {
+        this.delete(key);
+        return undefined;
+      }
+    }
+    return v;
+  }
+
+  has(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /** Stores value under key. Clears any TTL unless keepTtl. */
+  set(key: string, value: Value, keepTtl = false): void {
+    const had = this.data.has(key);
+    this.data.set(key, value);
+    if (!had) this.indexAdd(key);
+    else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    this.version++;
+  }
+
+  delete(key: string): boolean {
+    if (!this.data.delete(key)) return false;
+    this.expires.delete(key);
+    this.indexRemove(key);
+    this.version++;
+    return true;
+  }
+
+  /** Sets an absolute expiry in ms; the key must exist. */
+  setExpire(key: string, atMs: number): void {
+    this.expires.set(key, atMs);
+    this.version++;
+  }
+
+  getExpire(key: string): number | undefined {
+    return this.expires.size === 0 ? undefined : this.expires.get(key);
+  }
+
+  /** Removes a TTL; true if there was one. */
+  persist(key: string): boolean {
+    if (!this.expires.delete(key)) return false;
+    this.version++;
+    return true;
+  }
+
+  clear(): void {
+    this.data.clear();
+    this.expires.clear();
+    this.slots.fill(undefined);
+    this.version++;
+  }
+
+  /** Keys of one slot (live or not yet lazily expired); undefined when the slot is empty. */
+  slotKeys(slot: number): ReadonlySet<string> | undefined {
+    return this.slots[slot];
+  }
+
+  /**
+   * Deletes up to `budget` expired keys, scanning from where the last call stopped; returns
+   * how many it deleted. This is the active half of expiry: keys nobody reads still go away.
+   */
+  expireCycle(budget: number): number {
+    if (this.expires.size === 0) return 0;
+    let deleted = 0;
+    let checked = 0;
+    this.expiryCursor ??= this.expires.entries();
+    while (checked < budget) {
+      const next = this.expiryCursor.next();
+      if (next.done) {
+        this.expiryCursor = undefined;
+        break;
+      }
+      checked++;
+      const [key, at] = next.value;
+      if (at <= this.now) {
+        this.delete(key);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private expiryCursor: Iterator<[string, number]> | undefined;
+
+  private indexAdd(key: string): void {
+    const slot = slotOfLatin1(key);
+    (this.slots[slot] ??= new Set()).add(key);
+  }
+
+  private indexRemove(key: string): void {
+    const slot = slotOfLatin1(key);
+    const set = this.slots[slot];
+    if (set === undefined) return;
+    set.delete(key);
+    if (set.size === 0) this.slots[slot] = undefined;
+  }
+}
+
+/** Latin1 string of a key's bytes: the form keys take inside the keyspace. */
+export function keyString(bytes: Uint8Array): string {
+  return Buffer.prototype.latin1Slice.call(bytes, 0, bytes.length);
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs shard handlers with no rings or sockets: a fake ExecCtx over real Dbs, and a tiny RESP
+ * reply decoder so unit tests can assert on what a handler wrote.
+ */
+import { ReplyWriter } from '../../src/commands/replies.ts';
+import type { ExecCtx, ShardHandler } from '../../src/commands/table.ts';
+import { Db } from '../../src/shard/keyspace.ts';
+
+export interface FakeShard {
+  dbs: Db[];
+  /** Effects the handlers logged, as arrays of latin1 strings. */
+  log: string[][];
+  now: number;
+  /** Runs handler on argv (strings are latin1 bytes) in db, returning the raw reply bytes. */
+  run(handler: ShardHandler, args: (string | Buffer)[], db?: number): Buffer;
+}
+
+export function fakeShard(now = 1_700_000_000_000): FakeShard {
+  const dbs = Array.from({ length: 16 }, () => new Db());
+  const shard: FakeShard = {
+    dbs,
+    log: [],
+    now,
+    run(handler, args, dbIndex = 0) {
+      const out = new ReplyWriter(64);
+      const argv = args.map((a) => (typeof a === 'string' ? Buffer.from(a, 'latin1') : a));
+      let propagated = false;
+      for (const d of dbs) d.now = shard.now;
+      const ctx: ExecCtx = {
+        db: dbs[dbIndex]!,
+        dbIndex,
+        dbs,
+        now: shard.now,
+        out,
+        dirty: 0,
+        propagate(effect) {
+          propagated = true;
+          shard.log.push(effect.map((e) => (typeof e === 'string' ? e : Buffer.from(e).toString('latin1'))));
+        },
+        config: { protoMaxBulkLen: 512 * 1024 * 1024 },
+        shardId: 0,
+        ownsSlot: () => true,
+      };
+      handler(ctx, argv);
+      if (ctx.dirty > 0 && !propagated) shard.log.push(argv.map((a) => a.toString('latin1')));
+      return Buffer.from(out.view());
+    },
+  };
+  return shard;
+}
+
+export type Reply = string | number | null | Reply[] | { error: string };
+
+/** Decodes exactly one RESP2 reply (throws on trailing or missing bytes). */
+export function decodeReply(bytes: Buffer): Reply {
+  const [value, end] = decodeAt(bytes, 0);
+  if (end !== bytes.length) throw new Error(`trailing bytes after reply: ${JSON.stringify(bytes.toString('latin1'))}`);
+  return value;
+}
+
+function decodeAt(bytes: Buffer, pos: number): [Reply, number] {
+  const lineEnd = bytes.indexOf('\r\n', pos, 'latin1');
+  if (lineEnd === -1) throw new Error('incomplete reply');
+  const type = String.fromCharCode(bytes[pos]!);
+  const line = bytes.toString('latin1', pos + 1, lineEnd);
+  const next = lineEnd + 2;
+  switch (type) {
+    case '+':
+      return [line, next];
+    case '-':
+      return [{ error: line }, next];
+    case ':':
+      return [Number(line), next];
+    case '$': {
+      const n = Number(line);
+      if (n < 0) return [null, next];
+      return [bytes.toString('latin1', next, next + n), next + n + 2];
+    }
+    case '*': {
+      const n = Number(line);
+      if (n < 0) return [null, next];
+      const items: Reply[] = [];
+      let p = next;
+      for (let i = 0; i < n; i++) {
+        const [v, after] = decodeAt(bytes, p);
+        items.push(v);
+        p = after;
+      }
+      return [items, p];
+    }
+    default:
+      throw new Error(`bad reply type ${JSON.stringify(type)}`);
+  }
+}
