@@ -23,6 +23,13 @@ for (const spec of COMMANDS) {
   BY_NAME.set(spec.name, spec);
 }
 
+const IDS = new Map<CommandSpec, number>(COMMANDS.map((spec, i) => [spec, i]));
+
+/** A row's stable index for this build: requests carry it so shards skip the name lookup. */
+export function commandId(spec: CommandSpec): number {
+  return IDS.get(spec)!;
+}
+
 /** The row for a command name in any letter case. */
 export function lookupCommand(name: string): CommandSpec | undefined {
   return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());

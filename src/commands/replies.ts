@@ -84,6 +84,19 @@ export class ReplyWriter {
     this.len = 0;
   }
 
+  /**
+   * Hands out the written bytes for good (to a socket write) and continues in the unused rest
+   * of the same allocation, so nothing handed out is ever overwritten and small writes share
+   * one allocation. Allocates when the rest is small.
+   */
+  takeChunk(): Buffer {
+    const chunk = this.buf.subarray(0, this.len);
+    const rest = this.buf.length - this.len;
+    this.buf = rest >= 1024 ? this.buf.subarray(this.len) : Buffer.allocUnsafe(Math.max(INITIAL_CAPACITY, this.buf.length));
+    this.len = 0;
+    return chunk;
+  }
+
   /** The written bytes; valid until the next write or reset. */
   view(): Buffer {
     return this.buf.subarray(0, this.len);

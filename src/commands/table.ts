@@ -90,7 +90,19 @@ export interface ExecCtx {
   shardId: number;
   /** True when `slot` belongs to this shard (SCAN walks only its own slots). */
   ownsSlot(slot: number): boolean;
+  stats: ShardStats;
 }
+
+/** Counters a shard keeps for INFO. */
+export interface ShardStats {
+  commandsProcessed: number;
+  expiredKeys: number;
+  /** Write-log records and bytes produced so far: the offset persistence and slaves follow. */
+  logRecords: number;
+  logBytes: number;
+}
+
+export const newShardStats = (): ShardStats => ({ commandsProcessed: 0, expiredKeys: 0, logRecords: 0, logBytes: 0 });
 
 export interface ShardConfig {
   protoMaxBulkLen: number;

@@ -3,7 +3,7 @@
  * reply decoder so unit tests can assert on what a handler wrote.
  */
 import { ReplyWriter } from '../../src/commands/replies.ts';
-import type { ExecCtx, ShardHandler } from '../../src/commands/table.ts';
+import { newShardStats, type ExecCtx, type ShardHandler } from '../../src/commands/table.ts';
 import { Db } from '../../src/shard/keyspace.ts';
 
 export interface FakeShard {
@@ -40,6 +40,7 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
         config: { protoMaxBulkLen: 512 * 1024 * 1024 },
         shardId: 0,
         ownsSlot: () => true,
+        stats: newShardStats(),
       };
       handler(ctx, argv);
       if (ctx.dirty > 0 && !propagated) shard.log.push(argv.map((a) => a.toString('latin1')));

@@ -1,0 +1,152 @@
+/**
+ * Server commands that are not about keys: COMMAND (from the table itself), TIME, INFO.
+ * INFO runs on every shard (each reports its own figures) and the connection thread merges them
+ * with its own sections. Keyspace-wide commands (DBSIZE, FLUSHALL ...) live in keys.ts.
+ */
+import { memoryUsage } from 'node:process';
+import { errUnknownSubcommand, ReplyWriter } from './replies.ts';
+import {
+  arityOk,
+  cmd,
+  connCmd,
+  FLAG_NAMES,
+  forEachKeyIndex,
+  LOADING,
+  Merge,
+  RANDOM,
+  RunsOn,
+  STALE,
+  FAST,
+  type CommandSpec,
+  type ConnCtx,
+  type ExecCtx,
+} from './table.ts';
+
+function writeCommandInfo(out: ReplyWriter, spec: CommandSpec | undefined): void {
+  if (spec === undefined) return out.nullArray();
+  out.arrayHeader(6);
+  out.bulkLatin1(spec.name);
+  out.integer(spec.arity);
+  const flags = FLAG_NAMES.filter(([bit]) => (spec.flags & bit) !== 0);
+  out.arrayHeader(flags.length);
+  for (const [, name] of flags) out.simple(name);
+  out.integer(spec.firstKey);
+  out.integer(spec.lastKey);
+  out.integer(spec.step);
+}
+
+// COMMAND [COUNT | INFO name ... | GETKEYS cmd arg ...]
+function commandCommand(c: ConnCtx, argv: Buffer[]): void {
+  const table = c.server.commandTable();
+  if (argv.length === 1) {
+    c.out.arrayHeader(table.length);
+    for (const spec of table) writeCommandInfo(c.out, spec);
+    return;
+  }
+  const sub = argv[1]!.toString('latin1');
+  switch (sub.toLowerCase()) {
+    case 'count':
+      if (argv.length !== 2) break;
+      return c.out.integer(table.length);
+    case 'info':
+      c.out.arrayHeader(argv.length - 2);
+      for (const name of argv.slice(2)) writeCommandInfo(c.out, c.server.lookup(name.toString('latin1')));
+      return;
+    case 'getkeys':
+      if (argv.length < 3) break;
+      return getkeys(c, argv.slice(2));
+  }
+  if (['count', 'getkeys'].includes(sub.toLowerCase())) {
+    return c.out.error(`ERR wrong number of arguments for 'command|${sub.toLowerCase()}' command`);
+  }
+  c.out.error(errUnknownSubcommand(sub, 'command'));
+}
+
+function getkeys(c: ConnCtx, args: Buffer[]): void {
+  const spec = c.server.lookup(args[0]!.toString('latin1'));
+  if (spec === undefined) return c.out.error('ERR Invalid command specified');
+  if (!arityOk(spec, args.length)) return c.out.error('ERR Invalid number of arguments specified for command');
+  if (spec.firstKey === 0) return c.out.error('ERR The command has no key arguments');
+  const keys: Buffer[] = [];
+  if (!forEachKeyIndex(spec, args.length, (i) => keys.push(args[i]!))) {
+    return c.out.error('ERR Invalid number of arguments specified for command');
+  }
+  c.out.bulkArray(keys);
+}
+
+// TIME
+function timeCommand(c: ConnCtx): void {
+  const micros = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
+  c.out.arrayHeader(2);
+  c.out.bulkLatin1(String(micros / 1_000_000n));
+  c.out.bulkLatin1(String(micros % 1_000_000n));
+}
+
+/** Runs on each shard: its own figures as `name:value` lines, for the merge below. */
+function infoShardCommand(x: ExecCtx): void {
+  const lines = [
+    `used_memory:${memoryUsage().heapUsed}`,
+    `commands:${x.stats.commandsProcessed}`,
+    `expired_keys:${x.stats.expiredKeys}`,
+    `log_offset:${x.stats.logBytes}`,
+  ];
+  x.dbs.forEach((db, i) => {
+    if (db.size > 0) lines.push(`db${i}:${db.size},${db.expires.size}`);
+  });
+  x.out.bulkLatin1(lines.join('\n'));
+}
+
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'stats', 'keyspace', 'shards'];
+
+// INFO [section]
+function infoCommand(c: ConnCtx, argv: Buffer[]): void {
+  const wanted = argv.length > 1 ? argv[1]!.toString('latin1').toLowerCase() : 'default';
+  const shards = (c.shardReplies ?? []).map(parseShardInfo);
+  const sum = (field: string) => shards.reduce((n, s) => n + (s.get(field) ?? 0), 0);
+  const sections = c.server.infoSections();
+  sections.set('memory', `used_memory:${sum('used_memory') + memoryUsage().heapUsed}\r\nused_memory_rss:${memoryUsage().rss}`);
+  const stats = sections.get('stats') ?? '';
+  sections.set('stats', `${stats}\r\ntotal_commands_processed:${sum('commands')}\r\nexpired_keys:${sum('expired_keys')}`);
+  const keyspace: string[] = [];
+  for (let db = 0; db < c.server.databases; db++) {
+    const keys = sum(`db${db}.keys`);
+    if (keys > 0) keyspace.push(`db${db}:keys=${keys},expires=${sum(`db${db}.expires`)},avg_ttl=0`);
+  }
+  sections.set('keyspace', keyspace.join('\r\n'));
+  sections.set(
+    'shards',
+    shards
+      .map((s, i) => `shard${i}:keys=${s.get('keys') ?? 0},commands=${s.get('commands') ?? 0},used_memory=${s.get('used_memory') ?? 0},log_offset=${s.get('log_offset') ?? 0}`)
+      .join('\r\n'),
+  );
+  const names = wanted === 'default' || wanted === 'all' || wanted === 'everything' ? DEFAULT_SECTIONS : [wanted];
+  const text = names
+    .filter((n) => sections.has(n))
+    .map((n) => `# ${n[0]!.toUpperCase()}${n.slice(1)}\r\n${sections.get(n)}${sections.get(n) ? '\r\n' : ''}`)
+    .join('\r\n');
+  c.out.bulkLatin1(text);
+}
+
+function parseShardInfo(reply: Buffer): Map<string, number> {
+  const text = reply.toString('latin1', reply.indexOf('\r\n') + 2, reply.length - 2);
+  const fields = new Map<string, number>();
+  let keys = 0;
+  for (const line of text.split('\n')) {
+    const [name, value] = line.split(':') as [string, string];
+    if (/^db\d+$/.test(name)) {
+      const [k, e] = value.split(',').map(Number) as [number, number];
+      fields.set(`${name}.keys`, k);
+      fields.set(`${name}.expires`, e);
+      keys += k;
+    } else fields.set(name, Number(value));
+  }
+  fields.set('keys', keys);
+  return fields;
+}
+
+export const SERVER_COMMANDS: readonly CommandSpec[] = [
+  //      name        arity flags                 handler
+  connCmd('command',    -1, LOADING | STALE,      commandCommand),
+  connCmd('time',        1, RANDOM | FAST | STALE | LOADING, timeCommand),
+  cmd('info',           -1, LOADING | STALE, 0, 0, 0, infoShardCommand, { runsOn: RunsOn.ALL, merge: Merge.CUSTOM, connHandler: infoCommand }),
+];

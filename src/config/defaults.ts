@@ -1,0 +1,70 @@
+/**
+ * The one table of configuration directives: name, default, and how to read a value. Every
+ * directive can come from a redis.conf-style file, a `--name value` flag, or CONFIG SET later.
+ * Directives Redis has but slotkv does not act on yet are still accepted (so a redis.conf from
+ * an existing deployment loads), and listed with `inert: true`.
+ */
+
+export type Kind = 'int' | 'bytes' | 'bool' | 'string' | 'enum' | 'list';
+
+export interface Directive {
+  readonly name: string;
+  readonly kind: Kind;
+  readonly default: string;
+  readonly values?: readonly string[]; // for 'enum'
+  readonly inert?: boolean; // accepted for compatibility, no effect yet
+  readonly min?: number;
+}
+
+const d = (name: string, kind: Kind, def: string, extra: Partial<Directive> = {}): Directive => ({
+  name,
+  kind,
+  default: def,
+  ...extra,
+});
+
+export const DIRECTIVES: readonly Directive[] = [
+  d('port', 'int', '6379', { min: 0 }),
+  d('bind', 'list', '127.0.0.1'),
+  d('shards', 'int', '0', { min: 0 }), // 0: one per core
+  d('io-threads', 'int', '-1', { min: -1 }), // -1: chosen from the core count
+  d('requirepass', 'string', ''),
+  d('instance-id', 'string', ''),
+  d('dir', 'string', './data'),
+  d('databases', 'int', '16', { min: 1 }),
+  d('proto-max-bulk-len', 'bytes', '32mb', { min: 1024 * 1024 }),
+  d('client-query-buffer-limit', 'bytes', '1gb'),
+  d('client-output-buffer-limit', 'string', 'normal 256mb 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60'),
+  d('maxclients', 'int', '10000', { min: 1 }),
+  d('timeout', 'int', '0', { min: 0 }),
+  d('tcp-backlog', 'int', '511', { min: 0 }),
+  d('tcp-keepalive', 'int', '300', { inert: true }),
+  d('hz', 'int', '10', { min: 1 }),
+  d('loglevel', 'enum', 'notice', { values: ['debug', 'verbose', 'notice', 'warning'] }),
+  d('logfile', 'string', ''),
+  d('daemonize', 'bool', 'no', { inert: true }),
+  d('pidfile', 'string', '', { inert: true }),
+  d('protected-mode', 'bool', 'no', { inert: true }),
+  d('appendonly', 'bool', 'yes', { inert: true }),
+  d('appendfsync', 'enum', 'everysec', { values: ['always', 'everysec', 'no'], inert: true }),
+  d('appendfilename', 'string', 'appendonly.aof', { inert: true }),
+  d('save', 'string', '3600 1 300 100 60 10000', { inert: true }),
+  d('dbfilename', 'string', 'dump.rdb', { inert: true }),
+  d('maxmemory', 'bytes', '0', { inert: true }),
+  d('maxmemory-policy', 'enum', 'noeviction', {
+    values: ['volatile-lru', 'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random', 'allkeys-random', 'volatile-ttl', 'noeviction'],
+    inert: true,
+  }),
+  d('slowlog-log-slower-than', 'int', '10000', { inert: true }),
+  d('slowlog-max-len', 'int', '128', { inert: true }),
+  d('lua-time-limit', 'int', '5000', { inert: true }),
+  d('notify-keyspace-events', 'string', '', { inert: true }),
+  d('stop-writes-on-bgsave-error', 'bool', 'yes', { inert: true }),
+  d('rdbcompression', 'bool', 'yes', { inert: true }),
+  d('rdbchecksum', 'bool', 'yes', { inert: true }),
+  d('supervised', 'enum', 'no', { values: ['no', 'upstart', 'systemd', 'auto'], inert: true }),
+  d('always-show-logo', 'bool', 'no', { inert: true }),
+  d('enable-debug-command', 'string', 'no', { inert: true }),
+];
+
+export const DIRECTIVE_BY_NAME = new Map(DIRECTIVES.map((x) => [x.name, x]));

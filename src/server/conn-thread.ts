@@ -1,0 +1,167 @@
+/**
+ * A connection thread: the main thread (io-threads 0) or one I/O worker. It owns a set of client
+ * connections and one request ring to and one reply ring from every shard. Requests staged
+ * during an event-loop turn are pushed and each shard's doorbell rung once, in a setImmediate
+ * after the turn's socket reads; replies are drained whenever a shard rings this thread's bell.
+ */
+import type { Socket } from 'node:net';
+import { commandId } from '../commands/index.ts';
+import type { CommandSpec, ConnServerInfo } from '../commands/table.ts';
+import { ByteRing } from '../ring/byte-ring.ts';
+import { writeArgs, writeRequestHeader } from '../ring/codec.ts';
+import { Doorbell } from '../ring/doorbell.ts';
+import { RingReader, RingWriter } from '../ring/framed.ts';
+import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
+import { Connection } from './connection.ts';
+import type { Pending } from './pending.ts';
+
+export interface ConnThreadOptions {
+  id: number;
+  topology: Topology;
+  protoMaxBulkLen: number;
+  outputLimitHard: number;
+  maxClients: number;
+  server: ConnServerInfo;
+}
+
+interface InFlight {
+  conn: Connection;
+  pending: Pending;
+  part: number;
+}
+
+/** Request ids wrap at 2^32; a connection never has anywhere near that many in flight. */
+const REQ_ID_MASK = 0xffffffff;
+
+export class ConnThread {
+  readonly id: number;
+  readonly options: ConnThreadOptions;
+  readonly slotTable: Uint16Array;
+  readonly shardCount: number;
+  private readonly writers: RingWriter[];
+  private readonly readers: RingReader[];
+  private readonly shardBells: Doorbell[];
+  private readonly bell: Doorbell;
+  private readonly gauges: Int32Array;
+  private readonly inFlight = new Map<number, InFlight>();
+  private nextReqId = 1;
+  private readonly dirtyShards: boolean[];
+  private flushScheduled = false;
+  private readonly connections = new Set<Connection>();
+  private readonly toFlush = new Set<Connection>();
+
+  constructor(options: ConnThreadOptions) {
+    const t = options.topology;
+    this.id = options.id;
+    this.options = options;
+    this.shardCount = t.shardCount;
+    this.slotTable = new Uint16Array(t.slotTable);
+    this.writers = t.requests[options.id]!.map((sab) => new RingWriter(new ByteRing(sab)));
+    this.readers = t.replies.map((row) => new RingReader(new ByteRing(row[options.id]!)));
+    this.shardBells = t.shardBells.map((sab) => new Doorbell(sab));
+    this.bell = new Doorbell(t.connBells[options.id]!);
+    this.gauges = new Int32Array(t.gauges);
+    this.dirtyShards = new Array(this.shardCount).fill(false);
+    this.awaitReplies();
+  }
+
+  /** Takes over an accepted socket. */
+  adopt(socket: Socket): void {
+    Atomics.add(this.gauges, GAUGE_TOTAL_CONNECTIONS, 1);
+    if (Atomics.load(this.gauges, GAUGE_CONNECTED_CLIENTS) >= this.options.maxClients) {
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    Atomics.add(this.gauges, GAUGE_CONNECTED_CLIENTS, 1);
+    const conn = new Connection(this, socket);
+    this.connections.add(conn);
+    socket.once('close', () => {
+      this.connections.delete(conn);
+      this.toFlush.delete(conn);
+      Atomics.sub(this.gauges, GAUGE_CONNECTED_CLIENTS, 1);
+    });
+  }
+
+  /** Stages one request (or one part of a split request) for a shard. */
+  send(shard: number, conn: Connection, pending: Pending, part: number, spec: CommandSpec, args: readonly Uint8Array[]): void {
+    const reqId = this.nextReqId;
+    this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK || 1;
+    this.inFlight.set(reqId, { conn, pending, part });
+    const writer = this.writers[shard]!;
+    const at = writer.beginMessage();
+    writeRequestHeader(writer.out, reqId, conn.db, commandId(spec));
+    writeArgs(writer.out, args);
+    writer.endMessage(at);
+    if (!this.dirtyShards[shard]) {
+      this.dirtyShards[shard] = true;
+      this.scheduleFlush();
+    }
+  }
+
+  /** Marks a connection as having output to write at the end of this batch. */
+  wantsFlush(conn: Connection): void {
+    this.toFlush.add(conn);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  /** Pushes staged requests, rings each shard that got some once, writes client output. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    let backlog = false;
+    for (let s = 0; s < this.shardCount; s++) {
+      if (!this.dirtyShards[s]) continue;
+      if (this.writers[s]!.flush()) this.dirtyShards[s] = false;
+      else backlog = true;
+      this.shardBells[s]!.ring();
+    }
+    this.flushConnections();
+    // A full request ring: the shard is behind; try again shortly rather than spin.
+    if (backlog && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setTimeout(this.flush, 1);
+    }
+  };
+
+  private flushConnections(): void {
+    for (const conn of this.toFlush) conn.flushOutput();
+    this.toFlush.clear();
+  }
+
+  private awaitReplies(): void {
+    const seen = this.bell.seen();
+    this.drainReplies();
+    this.bell.waitAsync(seen, () => this.awaitReplies());
+  }
+
+  private drainReplies(): void {
+    let any = false;
+    for (let s = 0; s < this.readers.length; s++) {
+      const n = this.readers[s]!.drain((buf, start, end) => {
+        const reqId = buf.readUInt32LE(start);
+        const flight = this.inFlight.get(reqId);
+        if (flight === undefined) return;
+        this.inFlight.delete(reqId);
+        if (flight.conn.closed) return; // it went away meanwhile: drop the reply
+        flight.conn.onShardReply(flight.pending, flight.part, buf.subarray(start + 4, end));
+        this.toFlush.add(flight.conn);
+      });
+      if (n > 0) any = true;
+    }
+    if (any) this.flushConnections();
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Closes every client connection (shutdown). */
+  closeAll(): void {
+    for (const conn of this.connections) conn.destroy();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * One client connection: its socket, framer, selected db, AUTH state and the queue that keeps
+ * its replies in command order. Output is gathered in one buffer and written once per batch.
+ */
+import type { Socket } from 'node:net';
+import Denque from 'denque';
+import { ReplyWriter } from '../commands/replies.ts';
+import type { ConnThread } from './conn-thread.ts';
+import { dispatch } from './dispatch.ts';
+import { Framer } from './framer.ts';
+import { Pending } from './pending.ts';
+
+export class Connection {
+  readonly thread: ConnThread;
+  readonly socket: Socket;
+  db = 0;
+  authenticated: boolean;
+  closed = false;
+  /** Set by QUIT and protocol errors: read nothing more, close once the replies are out. */
+  private closing = false;
+  private readonly queue = new Denque<Pending>();
+  private readonly out = new ReplyWriter(4096);
+  readonly framer: Framer;
+
+  constructor(thread: ConnThread, socket: Socket) {
+    this.thread = thread;
+    this.socket = socket;
+    this.authenticated = thread.options.server.requirePass === '';
+    this.framer = new Framer(
+      {
+        command: (argv) => {
+          if (!this.closing) dispatch(this, argv);
+        },
+        protocolError: (message) => {
+          const w = new ReplyWriter(message.length + 8);
+          w.error(message);
+          this.reply(w.view());
+          this.closeAfterReply();
+        },
+      },
+      thread.options.protoMaxBulkLen,
+      this.authenticated,
+    );
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.framer.feed(chunk);
+      if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
+    });
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => {
+      this.closed = true;
+    });
+    socket.resume();
+  }
+
+  /** A reply made on this thread: written now if nothing is ahead of it, else queued. */
+  reply(bytes: Buffer): void {
+    if (this.queue.isEmpty()) this.out.raw(bytes);
+    else this.queue.push(Pending.done(Buffer.from(bytes)));
+  }
+
+  /** A command that went to shards: its reply comes later, in its turn. */
+  enqueue(pending: Pending): void {
+    this.queue.push(pending);
+  }
+
+  onShardReply(pending: Pending, part: number, view: Buffer): void {
+    if (this.queue.peekFront() === pending && pending.single) {
+      // The common case: the head waited for exactly this reply; copy it straight out.
+      this.out.raw(view);
+      this.queue.shift();
+    } else {
+      pending.resolvePart(part, view);
+    }
+    this.releaseReady();
+  }
+
+  private releaseReady(): void {
+    for (let head = this.queue.peekFront(); head?.reply; head = this.queue.peekFront()) {
+      this.out.raw(head.reply);
+      this.queue.shift();
+    }
+  }
+
+  closeAfterReply(): void {
+    this.closing = true;
+    this.thread.wantsFlush(this);
+  }
+
+  /** Writes what is ready; enforces the output limit; ends the connection after QUIT. */
+  flushOutput(): void {
+    if (this.closed) return;
+    if (this.out.len > 0) this.socket.write(this.out.takeChunk());
+    const limit = this.thread.options.outputLimitHard;
+    if (limit > 0 && this.socket.writableLength > limit) {
+      // A client that does not read its replies must not make the server grow without bound.
+      console.warn(`client ${this.socket.remoteAddress}:${this.socket.remotePort} closed for overcoming of output buffer limits.`);
+      this.destroy();
+      return;
+    }
+    if (this.closing && this.queue.isEmpty()) {
+      this.closed = true;
+      this.socket.end();
+    }
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+}

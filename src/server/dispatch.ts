@@ -1,0 +1,157 @@
+/**
+ * From argv to wherever the command runs. The guards run in Redis 7's order, each with its
+ * rule: known command, arity, authentication; then routing by the row's runsOn:
+ *
+ *   CONN    the row's handler runs here and replies at once (in turn)
+ *   SHARD   every key must hash to one slot (else CROSSSLOT, whatever the shard count, so
+ *           behaviour never depends on how many workers run); the slot's shard runs it
+ *   SPLIT   keys grouped by shard; one sub-command per shard; replies merged
+ *   ALL     every shard runs it; replies merged
+ *   CURSOR  the shard that owns the cursor's slot runs it (SCAN)
+ */
+import { lookupCommand } from '../commands/index.ts';
+import {
+  ERR_CROSSSLOT,
+  ERR_NOAUTH,
+  errUnknownCommand,
+  errWrongArgs,
+  ReplyWriter,
+} from '../commands/replies.ts';
+import { arityOk, forEachKeyIndex, NOAUTH, RunsOn, type CommandSpec, type ConnCtx } from '../commands/table.ts';
+import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
+import type { Connection } from './connection.ts';
+import { Pending } from './pending.ts';
+
+/** Scratch for replies made on the connection thread; copied out before the next command. */
+const scratch = new ReplyWriter(4096);
+
+function replyError(conn: Connection, message: string): void {
+  scratch.reset();
+  scratch.error(message);
+  conn.reply(scratch.view());
+}
+
+export function dispatch(conn: Connection, argv: Buffer[]): void {
+  const name = argv[0]!.latin1Slice(0, argv[0]!.length);
+  const spec = lookupCommand(name);
+  if (spec === undefined) return replyError(conn, errUnknownCommand(name, argv.slice(1)));
+  if (!arityOk(spec, argv.length)) return replyError(conn, errWrongArgs(spec.name));
+  if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return replyError(conn, ERR_NOAUTH);
+  switch (spec.runsOn) {
+    case RunsOn.CONN:
+      return runOnConnection(conn, spec, argv);
+    case RunsOn.SHARD:
+      return sendToSlotOwner(conn, spec, argv);
+    case RunsOn.SPLIT:
+      return splitByShard(conn, spec, argv);
+    case RunsOn.ALL:
+      return sendToAll(conn, spec, argv);
+    case RunsOn.CURSOR:
+      return sendByCursor(conn, spec, argv);
+  }
+}
+
+function connCtx(conn: Connection, shardReplies?: readonly Buffer[]): ConnCtx {
+  return {
+    out: scratch,
+    get db() {
+      return conn.db;
+    },
+    set db(value: number) {
+      conn.db = value;
+    },
+    get authenticated() {
+      return conn.authenticated;
+    },
+    set authenticated(value: boolean) {
+      conn.authenticated = value;
+      conn.framer.authenticated = value;
+    },
+    closeAfterReply: () => conn.closeAfterReply(),
+    server: conn.thread.options.server,
+    shardReplies,
+  };
+}
+
+function runOnConnection(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
+  scratch.reset();
+  spec.connHandler!(connCtx(conn), argv);
+  conn.reply(scratch.view());
+}
+
+function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
+  let slot = -1;
+  let cross = false;
+  const fits = forEachKeyIndex(spec, argv.length, (i) => {
+    const s = slotOfBytes(argv[i]!);
+    if (slot === -1) slot = s;
+    else if (s !== slot) cross = true;
+  });
+  if (!fits) return replyError(conn, errWrongArgs(spec.name));
+  if (cross) return replyError(conn, ERR_CROSSSLOT);
+  const shard = slot === -1 ? 0 : conn.thread.slotTable[slot]!;
+  const pending = new Pending(1, spec);
+  conn.enqueue(pending);
+  conn.thread.send(shard, conn, pending, 0, spec, argv);
+}
+
+function splitByShard(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
+  const thread = conn.thread;
+  const step = spec.step;
+  if ((argv.length - 1) % step !== 0) return replyError(conn, errWrongArgs(spec.name));
+  // Group key positions by shard; most requests land on one shard and go out unsplit.
+  const byShard = new Map<number, number[]>();
+  for (let i = 1; i < argv.length; i += step) {
+    const shard = thread.slotTable[slotOfBytes(argv[i]!)]!;
+    let list = byShard.get(shard);
+    if (list === undefined) byShard.set(shard, (list = []));
+    list.push(i);
+  }
+  if (byShard.size === 1) {
+    const pending = new Pending(1, spec);
+    conn.enqueue(pending);
+    thread.send(byShard.keys().next().value!, conn, pending, 0, spec, argv);
+    return;
+  }
+  const positions: number[][] = [];
+  for (const indices of byShard.values()) positions.push(indices.map((i) => (i - 1) / step));
+  const pending = new Pending(byShard.size, spec, positions);
+  conn.enqueue(pending);
+  let part = 0;
+  for (const [shard, indices] of byShard) {
+    const sub: Buffer[] = [argv[0]!];
+    for (const i of indices) for (let k = 0; k < step; k++) sub.push(argv[i + k]!);
+    thread.send(shard, conn, pending, part++, spec, sub);
+  }
+}
+
+function sendToAll(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
+  const thread = conn.thread;
+  const finish = spec.connHandler
+    ? (parts: Buffer[]) => {
+        scratch.reset();
+        spec.connHandler!(connCtx(conn, parts), argv);
+        return Buffer.from(scratch.view());
+      }
+    : null;
+  const pending = new Pending(thread.shardCount, spec, null, finish);
+  conn.enqueue(pending);
+  for (let s = 0; s < thread.shardCount; s++) thread.send(s, conn, pending, s, spec, argv);
+}
+
+function sendByCursor(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
+  const text = argv[1]!.latin1Slice(0, argv[1]!.length);
+  const cursor = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(cursor)) return replyError(conn, 'ERR invalid cursor');
+  if (cursor >= SLOT_COUNT) {
+    // Past the last slot: the iteration is over (a cursor this server never handed out).
+    scratch.reset();
+    scratch.arrayHeader(2);
+    scratch.bulkLatin1('0');
+    scratch.arrayHeader(0);
+    return conn.reply(scratch.view());
+  }
+  const pending = new Pending(1, spec);
+  conn.enqueue(pending);
+  conn.thread.send(conn.thread.slotTable[cursor]!, conn, pending, 0, spec, argv);
+}

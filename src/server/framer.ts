@@ -1,0 +1,185 @@
+/**
+ * The RESP2 request framer: turns a client's byte stream into commands (argv arrays), for
+ * multibulk (`*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`) and inline (`GET k\r\n`) requests, and reports
+ * protocol errors with Redis's exact texts. After an error the framer stops: the connection
+ * answers the error and closes, as Redis does.
+ *
+ * It resumes where it stopped when a command is split across reads, so a huge command costs
+ * one pass, not one pass per read: a partial bulk is copied once into a buffer of its exact
+ * size; only a partial header line (at most 64 KB) is ever re-joined with the next read.
+ * Arguments are views into the read buffers (Node hands out a fresh buffer per read), valid for
+ * as long as anyone holds them.
+ */
+import { splitArgs } from '../util/split-args.ts';
+
+const STAR = 0x2a; // '*'
+const DOLLAR = 0x24; // '$'
+const CR = 0x0d;
+const LF = 0x0a;
+/** Longest header or inline line Redis accepts without its newline (PROTO_INLINE_MAX_SIZE). */
+const MAX_LINE = 64 * 1024;
+const MAX_MULTIBULK = 0x7fffffff;
+/** Before AUTH, Redis refuses large requests outright so strangers cannot make it allocate. */
+const UNAUTH_MAX_ARGS = 10;
+const UNAUTH_MAX_BULK = 16384;
+
+export interface FramerEvents {
+  command(argv: Buffer[]): void;
+  protocolError(message: string): void;
+}
+
+export class Framer {
+  /** Set by the connection: limits that depend on config and on AUTH state. */
+  maxBulkLen: number;
+  authenticated: boolean;
+
+  private readonly events: FramerEvents;
+  private pendingLine: Buffer | null = null;
+  private argv: Buffer[] = [];
+  private argsLeft = 0;
+  private bulk: Buffer | null = null; // a bulk argument (plus its CRLF) being filled across reads
+  private bulkFill = 0;
+  private failed = false;
+
+  constructor(events: FramerEvents, maxBulkLen: number, authenticated: boolean) {
+    this.events = events;
+    this.maxBulkLen = maxBulkLen;
+    this.authenticated = authenticated;
+  }
+
+  /** Feeds one read; emits every complete command in it, in order. */
+  feed(chunk: Buffer): void {
+    if (this.failed) return;
+    let data = chunk;
+    let pos = 0;
+    if (this.bulk !== null) {
+      pos = this.fillBulk(data, 0);
+      if (this.bulk !== null) return;
+      if (this.argsLeft === 0) this.emit();
+    } else if (this.pendingLine !== null) {
+      data = Buffer.concat([this.pendingLine, chunk]);
+      this.pendingLine = null;
+    }
+    while (pos < data.length && !this.failed) {
+      const next = this.argsLeft > 0 ? this.parseBulks(data, pos) : this.parseRequest(data, pos);
+      if (next < 0) return; // waiting for more bytes (or failed)
+      pos = next;
+    }
+  }
+
+  /** Parses the start of a request at pos; returns where parsing continues, or -1. */
+  private parseRequest(data: Buffer, pos: number): number {
+    if (data[pos] !== STAR) return this.parseInline(data, pos);
+    const lineEnd = this.lineEnd(data, pos, 'too big mbulk count string');
+    if (lineEnd < 0) return -1;
+    const count = parseDecimal(data, pos + 1, lineEnd);
+    if (count === undefined || count > MAX_MULTIBULK) return this.fail('invalid multibulk length');
+    if (!this.authenticated && count > UNAUTH_MAX_ARGS) return this.fail('unauthenticated multibulk length');
+    pos = lineEnd + 2;
+    if (count <= 0) return pos; // "*0" and "*-1" are empty requests: nothing to run
+    this.argsLeft = count;
+    this.argv = [];
+    return this.parseBulks(data, pos);
+  }
+
+  /** Parses bulk arguments until the command is complete (then emits) or data runs out. */
+  private parseBulks(data: Buffer, pos: number): number {
+    while (this.argsLeft > 0) {
+      if (pos >= data.length) return -1;
+      if (data[pos] !== DOLLAR) {
+        return this.fail(`expected '$', got '${String.fromCharCode(data[pos]!)}'`);
+      }
+      const lineEnd = this.lineEnd(data, pos, 'too big bulk count string');
+      if (lineEnd < 0) return -1;
+      const len = parseDecimal(data, pos + 1, lineEnd);
+      if (len === undefined || len < 0 || len > this.maxBulkLen) return this.fail('invalid bulk length');
+      if (!this.authenticated && len > UNAUTH_MAX_BULK) return this.fail('unauthenticated bulk length');
+      pos = lineEnd + 2;
+      if (data.length - pos >= len + 2) {
+        this.argv.push(data.subarray(pos, pos + len));
+        pos += len + 2;
+        this.argsLeft--;
+      } else {
+        this.bulk = Buffer.allocUnsafe(len + 2);
+        this.bulkFill = 0;
+        this.fillBulk(data, pos);
+        return -1;
+      }
+    }
+    this.emit();
+    return pos;
+  }
+
+  /** Copies what data holds of the current bulk; returns the position after what it used. */
+  private fillBulk(data: Buffer, pos: number): number {
+    const bulk = this.bulk!;
+    const n = Math.min(bulk.length - this.bulkFill, data.length - pos);
+    data.copy(bulk, this.bulkFill, pos, pos + n);
+    this.bulkFill += n;
+    if (this.bulkFill === bulk.length) {
+      this.argv.push(bulk.subarray(0, bulk.length - 2));
+      this.bulk = null;
+      this.argsLeft--;
+    }
+    return pos + n;
+  }
+
+  private parseInline(data: Buffer, pos: number): number {
+    const newline = data.indexOf(LF, pos);
+    if (newline < 0) {
+      if (data.length - pos > MAX_LINE) return this.fail('too big inline request');
+      this.pendingLine = Buffer.from(data.subarray(pos));
+      return -1;
+    }
+    const end = newline > pos && data[newline - 1] === CR ? newline - 1 : newline;
+    const words = splitArgs(data.latin1Slice(pos, end));
+    if (words === null) return this.fail('unbalanced quotes in request');
+    if (words.length > 0) {
+      this.argv = words.map((w) => Buffer.from(w, 'latin1'));
+      this.emit();
+    }
+    return newline + 1;
+  }
+
+  /** Index of the CR of the line starting at pos, or -1 (keeping the partial line) if absent. */
+  private lineEnd(data: Buffer, pos: number, tooBig: string): number {
+    const cr = data.indexOf(CR, pos);
+    if (cr >= 0 && cr + 1 < data.length) return cr;
+    if (data.length - pos > MAX_LINE) return this.fail(tooBig);
+    this.pendingLine = Buffer.from(data.subarray(pos));
+    return -1;
+  }
+
+  private emit(): void {
+    const argv = this.argv;
+    this.argv = [];
+    this.events.command(argv);
+  }
+
+  private fail(message: string): number {
+    this.failed = true;
+    this.pendingLine = null;
+    this.events.protocolError(`ERR Protocol error: ${message}`);
+    return -1;
+  }
+}
+
+/**
+ * Parses a signed decimal in data[start, end) as Redis's string2ll does for protocol counts;
+ * undefined when it is not one. Lengths above 2^53 are rejected by the callers' range checks.
+ */
+function parseDecimal(data: Buffer, start: number, end: number): number | undefined {
+  if (start >= end || end - start > 20) return undefined;
+  let i = start;
+  const negative = data[i] === 0x2d; // '-'
+  if (negative) i++;
+  if (i >= end) return undefined;
+  if (data[i] === 0x30 && (end - i > 1 || negative)) return undefined; // leading zero, "-0"
+  let n = 0;
+  for (; i < end; i++) {
+    const digit = data[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    n = n * 10 + digit;
+  }
+  return negative ? -n : n;
+}

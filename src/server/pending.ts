@@ -1,0 +1,62 @@
+/**
+ * A command waiting for its reply, in its connection's reply queue. Replies leave a connection
+ * in the order its commands arrived, whichever shard answers first: the queue is drained from
+ * the head only while the head is complete.
+ *
+ * A command sent to one shard completes with that shard's reply. One split across shards (MGET
+ * over several slots) or sent to all of them (KEYS) completes when every part has answered; the
+ * parts are then merged into the one reply the client sees.
+ */
+import { mergeReplies } from './merge.ts';
+import type { CommandSpec } from '../commands/table.ts';
+
+export class Pending {
+  /** The reply bytes once complete; null while parts are outstanding. */
+  reply: Buffer | null = null;
+  private readonly parts: (Buffer | null)[];
+  private outstanding: number;
+  readonly spec: CommandSpec | null;
+  /** For merges by position (MGET): for each part, the original index of each of its keys. */
+  readonly positions: number[][] | null;
+  /** For merges done by a connection-thread handler (INFO): called with the parts. */
+  readonly finish: ((parts: Buffer[]) => Buffer) | null;
+
+  constructor(
+    partCount: number,
+    spec: CommandSpec | null,
+    positions: number[][] | null = null,
+    finish: ((parts: Buffer[]) => Buffer) | null = null,
+  ) {
+    this.parts = new Array(partCount).fill(null);
+    this.outstanding = partCount;
+    this.spec = spec;
+    this.positions = positions;
+    this.finish = finish;
+  }
+
+  /** True when one shard's reply is the whole reply, unmerged. */
+  get single(): boolean {
+    return this.parts.length === 1 && this.finish === null;
+  }
+
+  /** A pending that is complete from the start (a reply made on the connection thread). */
+  static done(reply: Buffer): Pending {
+    const p = new Pending(0, null);
+    p.reply = reply;
+    return p;
+  }
+
+  /** Records one part's reply (copied: the view is only valid during the call). */
+  resolvePart(index: number, view: Buffer): void {
+    if (this.single) {
+      this.reply = Buffer.from(view);
+      this.outstanding = 0;
+      return;
+    }
+    this.parts[index] = Buffer.from(view);
+    if (--this.outstanding === 0) {
+      const parts = this.parts as Buffer[];
+      this.reply = this.finish ? this.finish(parts) : mergeReplies(this.spec!, parts, this.positions);
+    }
+  }
+}

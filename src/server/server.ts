@@ -1,0 +1,122 @@
+/**
+ * The master process's main thread: makes the shared topology, starts the shard workers, the
+ * replicator and the I/O workers, listens, and hands every accepted socket to a connection
+ * thread (round robin over the I/O workers, or itself with io-threads 0). Owns shutdown.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import { Worker } from 'node:worker_threads';
+import type { ServerConfig } from '../config/config.ts';
+import { StartupError } from '../errors.ts';
+import { CONTROL_STOP, createTopology, type Topology } from '../ring/topology.ts';
+import { Doorbell } from '../ring/doorbell.ts';
+import { ConnThread } from './conn-thread.ts';
+import { serverInfoFor, type ServerInfoData } from './server-info.ts';
+
+const SHARD_ENTRY = new URL('../shard/worker.ts', import.meta.url);
+const IO_ENTRY = new URL('./io-worker.ts', import.meta.url);
+const REPLICATOR_ENTRY = new URL('../log/replicator.ts', import.meta.url);
+
+export class Server {
+  readonly config: ServerConfig;
+  readonly topology: Topology;
+  private readonly shards: Worker[] = [];
+  private readonly ioWorkers: Worker[] = [];
+  private replicator: Worker | null = null;
+  private local: ConnThread | null = null;
+  private readonly listeners: net.Server[] = [];
+  private nextIo = 0;
+  private stopping = false;
+  private readonly configFile: string;
+  port = 0;
+
+  constructor(config: ServerConfig, configFile = '') {
+    this.config = config;
+    this.configFile = configFile;
+    this.topology = createTopology(config.shards, Math.max(1, config.ioThreads));
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    mkdirSync(c.dir, { recursive: true });
+    for (let id = 0; id < c.shards; id++) {
+      this.shards.push(
+        this.spawn(SHARD_ENTRY, { id, topology: this.topology, databases: c.databases, protoMaxBulkLen: c.protoMaxBulkLen, hz: c.hz }),
+      );
+    }
+    this.replicator = this.spawn(REPLICATOR_ENTRY, { topology: this.topology });
+    await this.listen();
+    const info: ServerInfoData = {
+      requirePass: c.requirePass,
+      instanceId: c.instanceId,
+      shardCount: c.shards,
+      ioThreads: c.ioThreads,
+      databases: c.databases,
+      port: this.port,
+      pid: process.pid,
+      startedAtMs: Date.now(),
+      runId: randomBytes(20).toString('hex'),
+      configFile: this.configFile,
+      gauges: this.topology.gauges,
+    };
+    const thread = { topology: this.topology, protoMaxBulkLen: c.protoMaxBulkLen, outputLimitHard: c.outputLimitNormal.hard, maxClients: c.maxClients };
+    if (c.ioThreads === 0) {
+      this.local = new ConnThread({ id: 0, ...thread, server: serverInfoFor(info) });
+    } else {
+      for (let id = 0; id < c.ioThreads; id++) this.ioWorkers.push(this.spawn(IO_ENTRY, { thread: { id, ...thread }, info }));
+    }
+  }
+
+  private spawn(entry: URL, data: unknown): Worker {
+    const worker = new Worker(entry, { workerData: data });
+    worker.on('error', (err) => {
+      // A worker owns data or connections: losing one silently would lose writes.
+      console.error(`slotkv: worker ${entry.pathname} failed:`, err);
+      if (!this.stopping) process.exit(1);
+    });
+    return worker;
+  }
+
+  private async listen(): Promise<void> {
+    const c = this.config;
+    for (const host of c.bind) {
+      const listener = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        listener.once('error', (err) => reject(new StartupError(`cannot listen on ${host}:${c.port}: ${err.message}`)));
+        listener.listen({ port: this.port || c.port, host, backlog: Number(c.raw.get('tcp-backlog')) }, () => resolve());
+      });
+      this.port = (listener.address() as net.AddressInfo).port;
+      this.listeners.push(listener);
+    }
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.local) {
+      this.local.adopt(socket);
+      return;
+    }
+    const worker = this.ioWorkers[this.nextIo++ % this.ioWorkers.length]!;
+    // The socket is still paused (pauseOnConnect): the I/O worker resumes it once adopted.
+    // @types/node does not list net.Socket as transferable; Node 24 transfers it on Unix.
+    worker.postMessage({ socket }, [socket as never]);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const l of this.listeners) l.close();
+    this.local?.closeAll();
+    Atomics.store(new Int32Array(this.topology.control), CONTROL_STOP, 1);
+    for (const sab of [...this.topology.shardBells, this.topology.logBell]) new Doorbell(sab).ring();
+    for (const w of this.ioWorkers) w.postMessage({ stop: true });
+    const all = [...this.shards, ...this.ioWorkers, ...(this.replicator ? [this.replicator] : [])];
+    await Promise.all(all.map((w) => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void w.terminate().then(() => resolve()), 3000);
+      w.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    })));
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Shard worker thread entry. The thread has no sockets, so it can block in Atomics.wait: it
+ * sleeps on its doorbell until a connection thread rings, wakes at least hz times a second for
+ * expiry, and stops when the main thread raises the stop flag.
+ */
+import { workerData } from 'node:worker_threads';
+import { Doorbell } from '../ring/doorbell.ts';
+import { CONTROL_STOP, type Topology } from '../ring/topology.ts';
+import { Shard, type ShardOptions } from './shard.ts';
+
+const opts = workerData as ShardOptions;
+const shard = new Shard(opts);
+const bell = new Doorbell(opts.topology.shardBells[opts.id]!);
+const control = new Int32Array(opts.topology.control);
+const idleWaitMs = Math.max(1, Math.floor(1000 / opts.hz));
+
+for (;;) {
+  const seen = bell.seen();
+  const busy = shard.step();
+  if (Atomics.load(control, CONTROL_STOP) !== 0) break;
+  // With a backlog (a reply ring was full) retry soon; otherwise sleep until rung.
+  if (!busy) bell.wait(seen, idleWaitMs);
+  else if (shard.flush()) bell.wait(seen, 1);
+}
+shard.flush();
