@@ -169,6 +169,11 @@ export class Differential {
     this.opts = { refName: 'redis', subName: 'slotkv', context: '', history: 8, ...opts };
   }
 
+  /** Sets the context named in failure messages, e.g. the seed of a random sequence. */
+  setContext(context: string): void {
+    this.opts.context = context;
+  }
+
   /** Runs steps in order; each must agree before the next is sent. */
   async run(steps: readonly (Command | Step)[]): Promise<void> {
     for (const step of steps) await this.check(step);
