@@ -116,7 +116,9 @@ const MAKERS: readonly [number, Maker][] = [
   [3, (g) => ['EXISTS', ...g.keys(g.int(1, 3))]],
   [3, (g) => {
     const cmd = ['EXPIRE', g.key(), g.pick(['100', '500', '1000', '0', '-5'])];
-    if (g.chance(0.2)) cmd.push(g.pick(['NX', 'XX', 'GT', 'LT']));
+    // GT and LT compare absolute times, so equal durations given a millisecond apart would
+    // decide differently on the two servers: they live in the hand-written tests instead.
+    if (g.chance(0.2)) cmd.push(g.pick(['NX', 'XX']));
     return cmd;
   }],
   [2, (g) => ['PEXPIRE', g.key(), g.pick(['100000', '500000', '0'])]],
