@@ -1,0 +1,377 @@
+/**
+ * String commands: GET/SET and their variants, counters, ranges, MGET/MSET. They work on the
+ * string type through shard/types/string.ts.
+ *
+ * Writes rewritten for the log, so that replaying it gives the same data:
+ *  - SET/SETEX/PSETEX with an expiry  -> SET key value PXAT <absolute ms> (a relative time
+ *    would restart on replay);
+ *  - SET ... GET                      -> the same SET without GET (the reply is not an effect);
+ *  - INCRBYFLOAT                      -> SET key <result> KEEPTTL (float formatting must not
+ *    let replicas or a reload come to a different value).
+ */
+import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OFFSET_RANGE, ERR_OVERFLOW, ERR_INCR_NAN, ERR_STRING_TOO_LONG,
+  ERR_SYNTAX, ERR_WRONGTYPE, errInvalidExpire, errWrongArgs, type ReplyWriter } from './replies.ts';
+import { cmd, DENYOOM, FAST, Merge, READONLY, RunsOn, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
+import { keyString } from '../shard/keyspace.ts';
+import { append, incrBy, incrByFloat, isStatus, isString, lookupString, setRange, Status, string2ld, string2ll,
+  stringLength, valueFromBytes, type Int64, type StringValue } from '../shard/types/string.ts';
+
+const ERR_DECR_OVERFLOW = 'ERR decrement would overflow';
+
+export const STRING_COMMANDS: readonly CommandSpec[] = [
+  //   name           arity flags                    first last step handler
+  cmd('GET',             2, READONLY | FAST,           1,    1,   1,   getCommand),
+  cmd('SET',            -3, WRITE | DENYOOM,           1,    1,   1,   setCommand),
+  cmd('SETNX',           3, WRITE | DENYOOM | FAST,    1,    1,   1,   setnxCommand),
+  cmd('SETEX',           4, WRITE | DENYOOM,           1,    1,   1,   setexCommand),
+  cmd('PSETEX',          4, WRITE | DENYOOM,           1,    1,   1,   psetexCommand),
+  cmd('GETSET',          3, WRITE | DENYOOM | FAST,    1,    1,   1,   getsetCommand),
+  cmd('APPEND',          3, WRITE | DENYOOM | FAST,    1,    1,   1,   appendCommand),
+  cmd('STRLEN',          2, READONLY | FAST,           1,    1,   1,   strlenCommand),
+  cmd('SETRANGE',        4, WRITE | DENYOOM,           1,    1,   1,   setrangeCommand),
+  cmd('GETRANGE',        4, READONLY,                  1,    1,   1,   getrangeCommand),
+  cmd('SUBSTR',          4, READONLY,                  1,    1,   1,   getrangeCommand),
+  cmd('INCR',            2, WRITE | DENYOOM | FAST,    1,    1,   1,   incrCommand),
+  cmd('DECR',            2, WRITE | DENYOOM | FAST,    1,    1,   1,   decrCommand),
+  cmd('INCRBY',          3, WRITE | DENYOOM | FAST,    1,    1,   1,   incrbyCommand),
+  cmd('DECRBY',          3, WRITE | DENYOOM | FAST,    1,    1,   1,   decrbyCommand),
+  cmd('INCRBYFLOAT',     3, WRITE | DENYOOM | FAST,    1,    1,   1,   incrbyfloatCommand),
+  cmd('MGET',           -2, READONLY | FAST,           1,   -1,   1,   mgetCommand,
+    { runsOn: RunsOn.SPLIT, merge: Merge.BY_POSITION }),
+  cmd('MSET',           -3, WRITE | DENYOOM,           1,   -1,   2,   msetCommand,
+    { runsOn: RunsOn.SPLIT, merge: Merge.OK }),
+  cmd('MSETNX',         -3, WRITE | DENYOOM,           1,   -1,   2,   msetnxCommand),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared with bits.ts
+// ---------------------------------------------------------------------------------------------
+
+const STATUS_ERRORS = new Map<Status, string>([
+  [Status.WRONGTYPE, ERR_WRONGTYPE],
+  [Status.NOT_INTEGER, ERR_NOT_INTEGER],
+  [Status.NOT_FLOAT, ERR_NOT_FLOAT],
+  [Status.OVERFLOW, ERR_OVERFLOW],
+  [Status.NAN_OR_INF, ERR_INCR_NAN],
+  [Status.TOO_LONG, ERR_STRING_TOO_LONG],
+]);
+
+/** The error reply for an op's status. */
+export function replyStatus(out: ReplyWriter, s: Status): void {
+  out.error(STATUS_ERRORS.get(s)!);
+}
+
+/** A string value as a bulk reply, from either encoding. */
+export function replyString(out: ReplyWriter, v: StringValue): void {
+  if (typeof v === 'string') out.bulkLatin1(v);
+  else out.bulk(v.view());
+}
+
+/** True when arg is word (lower case ASCII) in any letter case; allocates nothing. */
+export function argIs(arg: Uint8Array, word: string): boolean {
+  if (arg.length !== word.length) return false;
+  for (let i = 0; i < arg.length; i++) if ((arg[i]! | 0x20) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** arg as a signed 64-bit integer, or writes the error and returns undefined. */
+export function int64OrReply(out: ReplyWriter, arg: Uint8Array, err = ERR_NOT_INTEGER): Int64 | undefined {
+  const n = string2ll(arg);
+  if (n === undefined) out.error(err);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET / SET
+// ---------------------------------------------------------------------------------------------
+
+/** Writes GET's reply; false when the key held the wrong type (the error is written). */
+function getGeneric(ctx: ExecCtx, key: string): boolean {
+  const v = lookupString(ctx.db, key);
+  if (v === Status.WRONGTYPE) {
+    ctx.out.error(ERR_WRONGTYPE);
+    return false;
+  }
+  if (v === undefined) ctx.out.nullBulk();
+  else replyString(ctx.out, v);
+  return true;
+}
+
+// GET key
+function getCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  getGeneric(ctx, keyString(argv[1]!));
+}
+
+const SET_NX = 1 << 0; // set only if the key does not exist
+const SET_XX = 1 << 1; // set only if the key exists
+const SET_KEEPTTL = 1 << 2; // keep the key's TTL instead of clearing it
+const SET_GET = 1 << 3; // reply with the old value instead of OK
+const SET_EX = 1 << 4; // relative expiry in seconds
+const SET_PX = 1 << 5; // relative expiry in milliseconds
+const SET_EXAT = 1 << 6; // absolute expiry in unix seconds
+const SET_PXAT = 1 << 7; // absolute expiry in unix milliseconds
+const SET_EXPIRE = SET_EX | SET_PX | SET_EXAT | SET_PXAT;
+const SET_SECONDS = SET_EX | SET_EXAT;
+const SET_RELATIVE = SET_EX | SET_PX;
+const INT64_MAX = 2n ** 63n - 1n;
+
+const SET_OPTIONS: readonly [string, number, number][] = [
+  // word       flag         flags it cannot be combined with
+  ['nx', SET_NX, SET_XX],
+  ['xx', SET_XX, SET_NX],
+  ['get', SET_GET, 0],
+  ['keepttl', SET_KEEPTTL, SET_EXPIRE],
+  ['ex', SET_EX, SET_KEEPTTL | SET_PX | SET_EXAT | SET_PXAT],
+  ['px', SET_PX, SET_KEEPTTL | SET_EX | SET_EXAT | SET_PXAT],
+  ['exat', SET_EXAT, SET_KEEPTTL | SET_EX | SET_PX | SET_PXAT],
+  ['pxat', SET_PXAT, SET_KEEPTTL | SET_EX | SET_PX | SET_EXAT],
+];
+
+/**
+ * The absolute expiry in ms for an EX/PX/EXAT/PXAT argument, or writes the error. In BigInt
+ * because Redis rejects a result past int64 and every step must be exact to match it.
+ */
+function expireAtOrReply(ctx: ExecCtx, arg: Buffer, flags: number, name: string): bigint | undefined {
+  const n = int64OrReply(ctx.out, arg);
+  if (n === undefined) return undefined;
+  let ms = BigInt(n);
+  if (ms <= 0n || ((flags & SET_SECONDS) !== 0 && ms > INT64_MAX / 1000n)) {
+    ctx.out.error(errInvalidExpire(name));
+    return undefined;
+  }
+  if ((flags & SET_SECONDS) !== 0) ms *= 1000n;
+  if ((flags & SET_RELATIVE) !== 0) ms += BigInt(ctx.now);
+  if (ms > INT64_MAX) {
+    ctx.out.error(errInvalidExpire(name));
+    return undefined;
+  }
+  return ms;
+}
+
+/** SET and its variants; okReply/abortReply write the non-GET replies (SETNX answers 1/0). */
+function setGeneric(ctx: ExecCtx, argv: Buffer[], flags: number, expireArg: Buffer | undefined,
+  okReply: (out: ReplyWriter) => void, abortReply: (out: ReplyWriter) => void): void {
+  const name = argv[0]!.toString('latin1').toLowerCase();
+  let expireAt: bigint | undefined;
+  if (expireArg !== undefined) {
+    expireAt = expireAtOrReply(ctx, expireArg, flags, name);
+    if (expireAt === undefined) return;
+  }
+  const key = keyString(argv[1]!);
+  if ((flags & SET_GET) !== 0 && !getGeneric(ctx, key)) return;
+  const found = ctx.db.lookup(key) !== undefined;
+  if (((flags & SET_NX) !== 0 && found) || ((flags & SET_XX) !== 0 && !found)) {
+    if ((flags & SET_GET) === 0) abortReply(ctx.out);
+    return;
+  }
+  const value = argv[2]!;
+  ctx.db.set(key, valueFromBytes(value), (flags & SET_KEEPTTL) !== 0);
+  ctx.dirty++;
+  if (expireAt !== undefined) {
+    ctx.db.setExpire(key, Number(expireAt));
+    // A relative expiry would restart when the log is replayed: log the absolute time.
+    ctx.propagate(['SET', argv[1]!, value, 'PXAT', expireAt.toString()]);
+  } else if ((flags & SET_GET) !== 0) {
+    ctx.propagate(argv.filter((a, i) => i < 3 || !argIs(a, 'get')));
+  }
+  if ((flags & SET_GET) === 0) okReply(ctx.out);
+}
+
+const replyOk = (out: ReplyWriter): void => out.ok();
+const replyNull = (out: ReplyWriter): void => out.nullBulk();
+const replyOne = (out: ReplyWriter): void => out.integer(1);
+const replyZero = (out: ReplyWriter): void => out.integer(0);
+
+// SET key value [NX|XX] [GET] [EX s|PX ms|EXAT unix-s|PXAT unix-ms|KEEPTTL]
+function setCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  let flags = 0;
+  let expireArg: Buffer | undefined;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = SET_OPTIONS.find(([word]) => argIs(argv[j]!, word));
+    const takesArg = opt !== undefined && (opt[1] & SET_EXPIRE) !== 0;
+    if (opt === undefined || (flags & opt[2]) !== 0 || (takesArg && j + 1 >= argv.length)) {
+      ctx.out.error(ERR_SYNTAX);
+      return;
+    }
+    flags |= opt[1];
+    if (takesArg) expireArg = argv[++j];
+  }
+  setGeneric(ctx, argv, flags, expireArg, replyOk, replyNull);
+}
+
+// SETNX key value
+function setnxCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  setGeneric(ctx, argv, SET_NX, undefined, replyOne, replyZero);
+}
+
+// SETEX key seconds value
+function setexCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  setGeneric(ctx, [argv[0]!, argv[1]!, argv[3]!], SET_EX, argv[2], replyOk, replyNull);
+}
+
+// PSETEX key milliseconds value
+function psetexCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  setGeneric(ctx, [argv[0]!, argv[1]!, argv[3]!], SET_PX, argv[2], replyOk, replyNull);
+}
+
+// GETSET key value
+function getsetCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const key = keyString(argv[1]!);
+  if (!getGeneric(ctx, key)) return;
+  ctx.db.set(key, valueFromBytes(argv[2]!));
+  ctx.dirty++;
+  ctx.propagate(['SET', argv[1]!, argv[2]!]); // as Redis 7 logs it: the old value is no effect
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lengths and ranges
+// ---------------------------------------------------------------------------------------------
+
+// APPEND key value
+function appendCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const r = append(ctx.db, keyString(argv[1]!), argv[2]!, ctx.config.protoMaxBulkLen);
+  if (isStatus(r)) return replyStatus(ctx.out, r);
+  ctx.dirty++;
+  ctx.out.integer(r);
+}
+
+// STRLEN key
+function strlenCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const v = lookupString(ctx.db, keyString(argv[1]!));
+  if (v === Status.WRONGTYPE) return replyStatus(ctx.out, v);
+  ctx.out.integer(v === undefined ? 0 : stringLength(v));
+}
+
+// SETRANGE key offset value
+function setrangeCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const offset = int64OrReply(ctx.out, argv[2]!);
+  if (offset === undefined) return;
+  if (offset < 0) return ctx.out.error(ERR_OFFSET_RANGE);
+  const key = keyString(argv[1]!);
+  const value = argv[3]!;
+  if (value.length === 0) {
+    // Setting nothing creates nothing: reply with the current length.
+    const v = lookupString(ctx.db, key);
+    if (v === Status.WRONGTYPE) return replyStatus(ctx.out, v);
+    return ctx.out.integer(v === undefined ? 0 : stringLength(v));
+  }
+  const max = ctx.config.protoMaxBulkLen;
+  const r = setRange(ctx.db, key, offset > max ? max + 1 : Number(offset), value, max);
+  if (isStatus(r)) return replyStatus(ctx.out, r);
+  ctx.dirty++;
+  ctx.out.integer(r);
+}
+
+// GETRANGE key start end (and SUBSTR, its old name)
+function getrangeCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const s = int64OrReply(ctx.out, argv[2]!);
+  if (s === undefined) return;
+  const e = int64OrReply(ctx.out, argv[3]!);
+  if (e === undefined) return;
+  const v = lookupString(ctx.db, keyString(argv[1]!));
+  if (v === Status.WRONGTYPE) return replyStatus(ctx.out, v);
+  const len = v === undefined ? 0 : stringLength(v);
+  // Compared exactly first; past that, indexes beyond ±2^53 only ever clamp, so Number()
+  // loses nothing that matters.
+  if (s < 0 && e < 0 && s > e) return ctx.out.bulkLatin1('');
+  let start = Number(s);
+  let end = Number(e);
+  if (start < 0) start = Math.max(len + start, 0);
+  if (end < 0) end = Math.max(len + end, 0);
+  if (end >= len) end = len - 1;
+  if (v === undefined || start > end || len === 0) return ctx.out.bulkLatin1('');
+  if (typeof v === 'string') ctx.out.bulkLatin1(v.slice(start, end + 1));
+  else ctx.out.bulk(v.buf.subarray(start, end + 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counters
+// ---------------------------------------------------------------------------------------------
+
+function incrDecrGeneric(ctx: ExecCtx, argv: Buffer[], by: Int64): void {
+  const r = incrBy(ctx.db, keyString(argv[1]!), by);
+  if (isStatus(r)) return replyStatus(ctx.out, r);
+  ctx.dirty++;
+  ctx.out.integer(r);
+}
+
+// INCR key
+function incrCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  incrDecrGeneric(ctx, argv, 1);
+}
+
+// DECR key
+function decrCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  incrDecrGeneric(ctx, argv, -1);
+}
+
+// INCRBY key increment
+function incrbyCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const by = int64OrReply(ctx.out, argv[2]!);
+  if (by !== undefined) incrDecrGeneric(ctx, argv, by);
+}
+
+// DECRBY key decrement
+function decrbyCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const by = int64OrReply(ctx.out, argv[2]!);
+  if (by === undefined) return;
+  // -INT64_MIN does not fit in int64.
+  if (typeof by === 'bigint' && by === -(2n ** 63n)) return ctx.out.error(ERR_DECR_OVERFLOW);
+  incrDecrGeneric(ctx, argv, -by);
+}
+
+// INCRBYFLOAT key increment
+function incrbyfloatCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  // Redis judges the stored value before the increment, but both fail with the same error, so
+  // parsing the increment first changes no reply.
+  const by = string2ld(argv[2]!);
+  if (by === undefined) {
+    const v = lookupString(ctx.db, keyString(argv[1]!));
+    return v === Status.WRONGTYPE ? replyStatus(ctx.out, v) : ctx.out.error(ERR_NOT_FLOAT);
+  }
+  const r = incrByFloat(ctx.db, keyString(argv[1]!), by);
+  if (isStatus(r)) return replyStatus(ctx.out, r);
+  ctx.dirty++;
+  ctx.out.bulkLatin1(r);
+  // Log the result, not the increment: long double arithmetic and formatting must not let a
+  // replica or a reload arrive at a different value.
+  ctx.propagate(['SET', argv[1]!, r, 'KEEPTTL']);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many keys
+// ---------------------------------------------------------------------------------------------
+
+// MGET key [key ...]  (the connection splits keys by shard; each shard sees only its own)
+function mgetCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  ctx.out.arrayHeader(argv.length - 1);
+  for (let j = 1; j < argv.length; j++) {
+    const v = ctx.db.lookup(keyString(argv[j]!));
+    // A key of another type reads as missing here, not as an error.
+    if (v === undefined || !isString(v)) ctx.out.nullBulk();
+    else replyString(ctx.out, v);
+  }
+}
+
+function msetGeneric(ctx: ExecCtx, argv: Buffer[], nx: boolean): void {
+  if (argv.length % 2 === 0) return ctx.out.error(errWrongArgs(argv[0]!.toString('latin1')));
+  if (nx) {
+    for (let j = 1; j < argv.length; j += 2) {
+      if (ctx.db.lookup(keyString(argv[j]!)) !== undefined) return ctx.out.integer(0);
+    }
+  }
+  for (let j = 1; j < argv.length; j += 2) ctx.db.set(keyString(argv[j]!), valueFromBytes(argv[j + 1]!));
+  ctx.dirty += (argv.length - 1) / 2;
+  if (nx) ctx.out.integer(1);
+  else ctx.out.ok();
+}
+
+// MSET key value [key value ...]  (split by shard like MGET)
+function msetCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  msetGeneric(ctx, argv, false);
+}
+
+// MSETNX key value [key value ...]  (one slot only: all or nothing needs a single shard)
+function msetnxCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  msetGeneric(ctx, argv, true);
+}
