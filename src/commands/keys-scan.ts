@@ -72,12 +72,6 @@ export function argIs(a: Uint8Array, word: string): boolean {
   return true;
 }
 
-/** Expired but not yet collected: the read-only walks skip these instead of deleting. */
-function isExpired(db: Db, key: string, now: number): boolean {
-  const at = db.getExpire(key);
-  return at !== undefined && at <= now;
-}
-
 // KEYS pattern
 // Allocates the key list. A pattern with a literal hash tag can only match keys of one slot,
 // so only that slot's keys are read.
@@ -90,7 +84,7 @@ function keysCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const candidates: Iterable<string> = slot === -1 ? db.data.keys() : (db.slotKeys(slot) ?? []);
   const found: string[] = [];
   for (const key of candidates) {
-    if ((all || stringMatch(pattern, key)) && !isExpired(db, key, ctx.now)) found.push(key);
+    if ((all || stringMatch(pattern, key)) && !db.isExpired(key)) found.push(key);
   }
   ctx.out.latin1Array(found);
 }
@@ -207,7 +201,7 @@ function scanCommand(ctx: ExecCtx, argv: Buffer[]): void {
     for (const key of keys) {
       if (pattern !== undefined && !stringMatch(pattern, key)) continue;
       if (type !== undefined && typeOf(db.data.get(key)!) !== type) continue;
-      if (!isExpired(db, key, ctx.now)) found.push(key);
+      if (!db.isExpired(key)) found.push(key);
     }
   }
   ctx.out.arrayHeader(2);

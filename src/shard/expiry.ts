@@ -8,8 +8,8 @@
  * map, so successive samples (and successive calls) cover the whole map instead of the same
  * first keys, and the next call starts at the db after the one the budget ran out in.
  *
- * Invariant: a key is deleted here only when its time is at or before `now`, the same rule
- * Db.lookup applies, so a command in the same batch could not have seen it alive.
+ * Invariant: a key is deleted here only once `now` is past its time, the same rule
+ * Db.isExpired applies, so a command in the same batch could not have seen it alive.
  */
 import type { Db } from './keyspace.ts';
 
@@ -66,7 +66,7 @@ export function activeExpireCycle(
         }
         sampled++;
         const [key, at] = next.value;
-        if (at <= now) {
+        if (at < now) {
           db.delete(key);
           expired++;
           onExpired?.(dbIndex, key);

@@ -40,16 +40,27 @@ export class Db {
     return this.data.size;
   }
 
+  /** Told of every key that lazy expiry deletes, so the shard can log it as a DEL. */
+  onExpired: ((key: string) => void) | null = null;
+
+  /**
+   * True once key's time has passed. As in Redis, a key is still alive during the very
+   * millisecond it expires at: it dies when now > at.
+   */
+  isExpired(key: string): boolean {
+    if (this.expires.size === 0) return false;
+    const at = this.expires.get(key);
+    return at !== undefined && at < this.now;
+  }
+
   /** The live value of key, deleting it first if it has expired (lazy expiry). */
   lookup(key: string): Value | undefined {
     const v = this.data.get(key);
     if (v === undefined) return undefined;
-    if (this.expires.size !== 0) {
-      const at = this.expires.get(key);
-      if (at !== undefined && at <= this.now) {
-        this.delete(key);
-        return undefined;
-      }
+    if (this.isExpired(key)) {
+      this.delete(key);
+      this.onExpired?.(key);
+      return undefined;
     }
     return v;
   }
@@ -104,32 +115,6 @@ export class Db {
     return this.slots[slot];
   }
 
-  /**
-   * Deletes up to `budget` expired keys, scanning from where the last call stopped; returns
-   * how many it deleted. This is the active half of expiry: keys nobody reads still go away.
-   */
-  expireCycle(budget: number): number {
-    if (this.expires.size === 0) return 0;
-    let deleted = 0;
-    let checked = 0;
-    this.expiryCursor ??= this.expires.entries();
-    while (checked < budget) {
-      const next = this.expiryCursor.next();
-      if (next.done) {
-        this.expiryCursor = undefined;
-        break;
-      }
-      checked++;
-      const [key, at] = next.value;
-      if (at <= this.now) {
-        this.delete(key);
-        deleted++;
-      }
-    }
-    return deleted;
-  }
-
-  private expiryCursor: Iterator<[string, number]> | undefined;
 
   private indexAdd(key: string): void {
     const slot = slotOfLatin1(key);

@@ -52,6 +52,13 @@ export class Shard {
     this.logBell = new Doorbell(t.logBell);
     this.slotTable = new Uint16Array(t.slotTable);
     this.cronIntervalMs = Math.max(1, Math.floor(1000 / opts.hz));
+    // An expiry is a write like any other: slaves and the log must see the key go, in order.
+    this.dbs.forEach((db, i) => {
+      db.onExpired = (key) => {
+        this.stats.expiredKeys++;
+        this.appendLog(i, ['DEL', key]);
+      };
+    });
     const shard = this;
     this.ctx = {
       db: this.dbs[0]!,

@@ -183,11 +183,18 @@ describe('TTL family', () => {
     expect(run(shard, ['PEXPIRETIME', 'k'])).toBe(1900000000123);
   });
 
-  it('treats a key whose time has come as gone', () => {
+  it('treats a key whose time has passed as gone', () => {
+    const shard = withKeys('k');
+    shard.dbs[0]!.setExpire('k', NOW + 10);
+    shard.now = NOW + 11;
+    expect(run(shard, ['TTL', 'k'])).toBe(-2);
+  });
+
+  it('keeps a key alive during the very millisecond it expires at, as Redis does', () => {
     const shard = withKeys('k');
     shard.dbs[0]!.setExpire('k', NOW + 10);
     shard.now = NOW + 10;
-    expect(run(shard, ['TTL', 'k'])).toBe(-2);
+    expect(run(shard, ['PTTL', 'k'])).toBe(0);
   });
 });
 

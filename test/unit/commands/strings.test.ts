@@ -142,7 +142,7 @@ describe('GET and SET', () => {
 
   it('a key past its expiry counts as missing for NX', () => {
     run('SET', 'k', 'v', 'PX', '10');
-    shard.now += 10;
+    shard.now += 11;
     expect(run('SET', 'k', 'w', 'NX')).toBe('+OK\r\n');
   });
 

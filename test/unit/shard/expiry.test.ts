@@ -29,7 +29,7 @@ describe('activeExpireCycle', () => {
 
   it('reports each deleted key with its db so the shard can log DEL', () => {
     const d = dbs();
-    fill(d[3]!, 'k', 3, NOW);
+    fill(d[3]!, 'k', 3, NOW - 1);
     d[3]!.set('keep', 'v');
     const seen: [number, string][] = [];
     activeExpireCycle(d, NOW, (db, key) => seen.push([db, key]), 1, frozen);
