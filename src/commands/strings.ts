@@ -131,18 +131,18 @@ const SET_OPTIONS: readonly [string, number, number][] = [
  * The absolute expiry in ms for an EX/PX/EXAT/PXAT argument, or writes the error. In BigInt
  * because Redis rejects a result past int64 and every step must be exact to match it.
  */
-function expireAtOrReply(ctx: ExecCtx, arg: Buffer, flags: number, name: string): bigint | undefined {
+function expireAtOrReply(ctx: ExecCtx, arg: Buffer, flags: number, name: Buffer): bigint | undefined {
   const n = int64OrReply(ctx.out, arg);
   if (n === undefined) return undefined;
   let ms = BigInt(n);
   if (ms <= 0n || ((flags & SET_SECONDS) !== 0 && ms > INT64_MAX / 1000n)) {
-    ctx.out.error(errInvalidExpire(name));
+    ctx.out.error(errInvalidExpire(name.toString('latin1')));
     return undefined;
   }
   if ((flags & SET_SECONDS) !== 0) ms *= 1000n;
   if ((flags & SET_RELATIVE) !== 0) ms += BigInt(ctx.now);
   if (ms > INT64_MAX) {
-    ctx.out.error(errInvalidExpire(name));
+    ctx.out.error(errInvalidExpire(name.toString('latin1')));
     return undefined;
   }
   return ms;
@@ -151,10 +151,9 @@ function expireAtOrReply(ctx: ExecCtx, arg: Buffer, flags: number, name: string)
 /** SET and its variants; okReply/abortReply write the non-GET replies (SETNX answers 1/0). */
 function setGeneric(ctx: ExecCtx, argv: Buffer[], flags: number, expireArg: Buffer | undefined,
   okReply: (out: ReplyWriter) => void, abortReply: (out: ReplyWriter) => void): void {
-  const name = argv[0]!.toString('latin1').toLowerCase();
   let expireAt: bigint | undefined;
   if (expireArg !== undefined) {
-    expireAt = expireAtOrReply(ctx, expireArg, flags, name);
+    expireAt = expireAtOrReply(ctx, expireArg, flags, argv[0]!);
     if (expireAt === undefined) return;
   }
   const key = keyString(argv[1]!);
