@@ -68,9 +68,7 @@ function getkeys(c: ConnCtx, args: Buffer[]): void {
   if (!arityOk(spec, args.length)) return c.out.error('ERR Invalid number of arguments specified for command');
   if (spec.firstKey === 0) return c.out.error('ERR The command has no key arguments');
   const keys: Buffer[] = [];
-  if (!forEachKeyIndex(spec, args.length, (i) => keys.push(args[i]!))) {
-    return c.out.error('ERR Invalid number of arguments specified for command');
-  }
+  forEachKeyIndex(spec, args.length, (i) => keys.push(args[i]!));
   c.out.bulkArray(keys);
 }
 

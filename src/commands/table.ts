@@ -191,13 +191,11 @@ export function arityOk(spec: CommandSpec, argc: number): boolean {
 }
 
 /**
- * Calls visit(index) for every key position of argv, as COMMAND GETKEYS reports them.
- * Returns false when the key positions do not fit the arguments (MSET with an odd count).
+ * Calls visit(index) for every key position of argv, as COMMAND GETKEYS reports them. Like
+ * Redis it does not judge the count (MSET with a dangling key): the handler answers that.
  */
-export function forEachKeyIndex(spec: CommandSpec, argc: number, visit: (index: number) => void): boolean {
-  if (spec.firstKey === 0) return true;
+export function forEachKeyIndex(spec: CommandSpec, argc: number, visit: (index: number) => void): void {
+  if (spec.firstKey === 0) return;
   const last = spec.lastKey < 0 ? argc + spec.lastKey : spec.lastKey;
-  if (spec.step > 1 && (last - spec.firstKey) % spec.step !== 0) return false;
   for (let i = spec.firstKey; i <= last && i < argc; i += spec.step) visit(i);
-  return true;
 }

@@ -82,12 +82,11 @@ function runOnConnection(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
 function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
   let slot = -1;
   let cross = false;
-  const fits = forEachKeyIndex(spec, argv.length, (i) => {
+  forEachKeyIndex(spec, argv.length, (i) => {
     const s = slotOfBytes(argv[i]!);
     if (slot === -1) slot = s;
     else if (s !== slot) cross = true;
   });
-  if (!fits) return replyError(conn, errWrongArgs(spec.name));
   if (cross) return replyError(conn, ERR_CROSSSLOT);
   const shard = slot === -1 ? 0 : conn.thread.slotTable[slot]!;
   const pending = new Pending(1, spec);
