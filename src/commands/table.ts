@@ -27,6 +27,7 @@ export const FAST = 1 << 9; // O(1) or O(log N)
 export const NOAUTH = 1 << 10; // allowed before AUTH (slotkv-internal, not printed)
 export const SORT_FOR_SCRIPT = 1 << 11; // output sorted when called from a script
 export const MOVABLEKEYS = 1 << 12; // key positions depend on the arguments
+export const BLOCKING = 1 << 13; // may park the client until a key is ready (slotkv-internal)
 
 export const FLAG_NAMES: readonly [number, string][] = [
   [WRITE, 'write'],
@@ -91,6 +92,15 @@ export interface ExecCtx {
   /** True when `slot` belongs to this shard (SCAN walks only its own slots). */
   ownsSlot(slot: number): boolean;
   stats: ShardStats;
+  /**
+   * Parks this command (a blocking pop finding nothing): it writes no reply now. When a key of
+   * `keys` (in this db) is signalled ready, the handler runs again from the start with the same
+   * arguments; if it blocks again it keeps its place in the queue. At `deadlineMs` (0: never)
+   * the client gets `*-1`. A client that disconnects meanwhile is forgotten.
+   */
+  block(keys: readonly string[], deadlineMs: number): void;
+  /** Wakes commands blocked on key in this db (a push made it non-empty). */
+  signalReady(key: string): void;
 }
 
 /** Counters a shard keeps for INFO. */

@@ -1,3 +1,6 @@
+/** cmdId of a request that cancels the blocked command with the same reqId (client gone). */
+export const CANCEL_BLOCKED = 0xffff;
+
 /**
  * A shard: the data of the slots mapped to it (16 databases), and the loop step that drains
  * every connection thread's request ring, runs each command against the keyspace, writes each
@@ -6,12 +9,14 @@
  * so commands need no locks and are atomic by construction.
  */
 import { COMMANDS } from '../commands/index.ts';
-import { newShardStats, type ExecCtx, type ShardStats } from '../commands/table.ts';
+import { NULL_ARRAY } from '../commands/replies.ts';
+import { newShardStats, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
-import type { Topology } from '../ring/topology.ts';
+import { GAUGE_BLOCKED_CLIENTS, type Topology } from '../ring/topology.ts';
+import { BlockingRegistry, type Blocked } from './blocking.ts';
 import { activeExpireCycle } from './expiry.ts';
 import { Db } from './keyspace.ts';
 
@@ -37,6 +42,10 @@ export class Shard {
   private readonly argv: Buffer[] = [];
   private readonly repliedTo: boolean[];
   private propagated = false;
+  private readonly blocking = new BlockingRegistry();
+  /** Set when the running handler called ctx.block(): [keys, deadline]. */
+  private parked: [readonly string[], number] | null = null;
+  private readonly gauges: Int32Array;
   private readonly cronIntervalMs: number;
   private nextCronAt = 0;
 
@@ -51,6 +60,7 @@ export class Shard {
     this.log = new RingWriter(new ByteRing(t.logs[opts.id]!));
     this.logBell = new Doorbell(t.logBell);
     this.slotTable = new Uint16Array(t.slotTable);
+    this.gauges = new Int32Array(t.gauges);
     this.cronIntervalMs = Math.max(1, Math.floor(1000 / opts.hz));
     // An expiry is a write like any other: slaves and the log must see the key go, in order.
     this.dbs.forEach((db, i) => {
@@ -75,6 +85,12 @@ export class Shard {
       shardId: opts.id,
       ownsSlot: (slot) => this.slotTable[slot] === this.id,
       stats: this.stats,
+      block: (keys, deadlineMs) => {
+        this.parked = [keys, deadlineMs];
+      },
+      signalReady(key) {
+        shard.blocking.signal(this.dbIndex, key);
+      },
     };
   }
 
@@ -88,10 +104,9 @@ export class Shard {
     for (const db of this.dbs) db.now = now;
     let handled = 0;
     for (let t = 0; t < this.readers.length; t++) {
-      const writer = this.replyWriters[t]!;
-      handled += this.readers[t]!.drain((buf, start, end) => this.execute(writer, buf, start, end));
-      if (writer.pending() > 0) this.repliedTo[t] = true;
+      handled += this.readers[t]!.drain((buf, start) => this.execute(t, buf, start));
     }
+    if (this.blocking.size > 0) this.timeOutBlocked(now);
     const backlog = this.flush();
     if (now >= this.nextCronAt) this.cron(now);
     return handled > 0 || backlog;
@@ -113,12 +128,29 @@ export class Shard {
     return backlog;
   }
 
-  private execute(writer: RingWriter, buf: Buffer, start: number, end: number): void {
+  private execute(thread: number, buf: Buffer, start: number): void {
     const reqId = buf.readUInt32LE(start);
     const dbIndex = buf[start + 4]!;
-    const spec = COMMANDS[buf.readUInt16LE(start + 6)]!;
-    const argv = this.argv;
-    readArgs(buf, start + REQUEST_HEADER_BYTES, argv);
+    const cmdId = buf.readUInt16LE(start + 6);
+    if (cmdId === CANCEL_BLOCKED) return this.cancelBlocked(thread, reqId);
+    const spec = COMMANDS[cmdId]!;
+    readArgs(buf, start + REQUEST_HEADER_BYTES, this.argv);
+    if (this.run(thread, reqId, dbIndex, spec, this.argv)) {
+      // Its arguments are views into the inbox: keep a copy for the retries.
+      const argv = this.argv.map((a) => Buffer.from(a));
+      const [keys, deadlineMs] = this.parked!;
+      this.blocking.park({ thread, reqId, db: dbIndex, spec, argv, keys: [...keys], deadlineMs });
+      Atomics.add(this.gauges, GAUGE_BLOCKED_CLIENTS, 1);
+    }
+    if (this.blocking.hasReady()) this.serveReady();
+  }
+
+  /**
+   * Runs one command and writes its reply for connection thread `thread`. Returns true when
+   * the handler parked it instead (then nothing was written).
+   */
+  private run(thread: number, reqId: number, dbIndex: number, spec: CommandSpec, argv: Buffer[]): boolean {
+    const writer = this.replyWriters[thread]!;
     const ctx = this.ctx;
     const out = writer.out;
     const at = writer.beginMessage();
@@ -131,18 +163,75 @@ export class Shard {
     ctx.dbIndex = dbIndex;
     ctx.dirty = 0;
     this.propagated = false;
+    this.parked = null;
     try {
       spec.handler!(ctx, argv);
     } catch (err) {
       // A handler bug must cost one reply, never the shard and the data in it.
       out.len = replyStart;
+      this.parked = null;
       out.error(`ERR internal error in '${spec.name}': ${(err as Error).message}`);
       console.error(`shard ${this.id}: ${spec.name} failed:`, err);
     }
-    writer.endMessage(at);
-    this.stats.commandsProcessed++;
     if (ctx.dirty > 0 && !this.propagated) this.appendLog(dbIndex, argv);
-    void end;
+    if (this.parked !== null) {
+      writer.abandonMessage(at);
+      return true;
+    }
+    writer.endMessage(at);
+    this.repliedTo[thread] = true;
+    this.stats.commandsProcessed++;
+    return false;
+  }
+
+  /** Re-runs the commands waiting on keys that writes signalled ready, oldest first. */
+  private serveReady(): void {
+    while (this.blocking.hasReady()) {
+      for (const waiters of this.blocking.takeReady()) {
+        for (const b of waiters) {
+          if (this.run(b.thread, b.reqId, b.db, b.spec, b.argv)) continue; // still nothing
+          this.unpark(b);
+        }
+      }
+    }
+  }
+
+  private unpark(b: Blocked): void {
+    this.blocking.unpark(b);
+    Atomics.sub(this.gauges, GAUGE_BLOCKED_CLIENTS, 1);
+  }
+
+  /** A parked command's time ran out: the client gets a null array. */
+  private timeOutBlocked(now: number): void {
+    for (const b of this.blocking.expired(now)) {
+      this.unpark(b);
+      this.replyRaw(b.thread, b.reqId, NULL_ARRAY);
+    }
+  }
+
+  /** The client went away: forget its parked command, answering so its request id is freed. */
+  private cancelBlocked(thread: number, reqId: number): void {
+    const b = this.blocking.find(thread, reqId);
+    if (b === undefined) return; // already served; that reply frees the id
+    this.unpark(b);
+    this.replyRaw(thread, reqId, NULL_ARRAY);
+  }
+
+  private replyRaw(thread: number, reqId: number, bytes: Buffer): void {
+    const writer = this.replyWriters[thread]!;
+    const at = writer.beginMessage();
+    writer.out.ensure(4);
+    writer.out.buf.writeUInt32LE(reqId, writer.out.len);
+    writer.out.len += 4;
+    writer.out.raw(bytes);
+    writer.endMessage(at);
+    this.repliedTo[thread] = true;
+  }
+
+  /** How long the worker may sleep before a parked command's deadline. */
+  sleepBudget(maxMs: number): number {
+    if (this.blocking.size === 0) return maxMs;
+    return Math.max(1, Math.min(maxMs, this.blocking.nextDeadline() - Date.now() + 1));
   }
 
   private appendLog(dbIndex: number, args: readonly (Uint8Array | string)[]): void {

@@ -19,7 +19,7 @@ for (;;) {
   const busy = shard.step();
   if (Atomics.load(control, CONTROL_STOP) !== 0) break;
   // With a backlog (a reply ring was full) retry soon; otherwise sleep until rung.
-  if (!busy) bell.wait(seen, idleWaitMs);
+  if (!busy) bell.wait(seen, shard.sleepBudget(idleWaitMs));
   else if (shard.flush()) bell.wait(seen, 1);
 }
 shard.flush();

@@ -11,6 +11,11 @@ export interface FakeShard {
   /** Effects the handlers logged, as arrays of latin1 strings. */
   log: string[][];
   now: number;
+  /** Commands that called ctx.block(), and keys signalled ready, in call order. */
+  blocked: { keys: string[]; deadlineMs: number; db: number }[];
+  ready: string[];
+  /** Which slots this fake shard owns (all, unless a test narrows it). */
+  ownsSlot: (slot: number) => boolean;
   /** Runs handler on argv (strings are latin1 bytes) in db, returning the raw reply bytes. */
   run(handler: ShardHandler, args: (string | Buffer)[], db?: number): Buffer;
 }
@@ -20,7 +25,10 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
   const shard: FakeShard = {
     dbs,
     log: [],
+    blocked: [],
+    ready: [],
     now,
+    ownsSlot: () => true,
     run(handler, args, dbIndex = 0) {
       const out = new ReplyWriter(64);
       const argv = args.map((a) => (typeof a === 'string' ? Buffer.from(a, 'latin1') : a));
@@ -39,8 +47,14 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
         },
         config: { protoMaxBulkLen: 512 * 1024 * 1024 },
         shardId: 0,
-        ownsSlot: () => true,
+        ownsSlot: (slot) => shard.ownsSlot(slot),
         stats: newShardStats(),
+        block(keys, deadlineMs) {
+          shard.blocked.push({ keys: [...keys], deadlineMs, db: dbIndex });
+        },
+        signalReady(key) {
+          shard.ready.push(key);
+        },
       };
       handler(ctx, argv);
       if (ctx.dirty > 0 && !propagated) shard.log.push(argv.map((a) => a.toString('latin1')));

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 // KEY_COMMANDS lists the rows of keys-scan.ts too, as the registry sees them.
 import { KEY_COMMANDS } from '../../../src/commands/keys.ts';
 import type { CommandSpec, ShardHandler } from '../../../src/commands/table.ts';
-import { newShardStats } from '../../../src/commands/table.ts';
-import { ReplyWriter } from '../../../src/commands/replies.ts';
 import { SLOT_COUNT, slotOfLatin1 } from '../../../src/routing/slot.ts';
 import { decodeReply, fakeShard } from '../../helpers/exec-ctx.ts';
 import type { FakeShard, Reply } from '../../helpers/exec-ctx.ts';
@@ -232,23 +230,10 @@ describe('SCAN', () => {
 
 /** Like run() but with a shard that owns only some slots. */
 function runOwning(shard: FakeShard, args: string[], ownsSlot: (slot: number) => boolean): Reply {
-  const out = new ReplyWriter(64);
-  for (const d of shard.dbs) d.now = shard.now;
-  spec('scan').handler!(
-    {
-      db: shard.dbs[0]!,
-      dbIndex: 0,
-      dbs: shard.dbs,
-      now: shard.now,
-      out,
-      dirty: 0,
-      propagate() {},
-      config: { protoMaxBulkLen: 512 * 1024 * 1024 },
-      shardId: 0,
-      ownsSlot,
-      stats: newShardStats(),
-    },
-    args.map((a) => Buffer.from(a, 'latin1')),
-  );
-  return decodeReply(Buffer.from(out.view()));
+  shard.ownsSlot = ownsSlot;
+  try {
+    return decodeReply(shard.run(spec('scan').handler!, args));
+  } finally {
+    shard.ownsSlot = () => true;
+  }
 }
