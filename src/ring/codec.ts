@@ -14,6 +14,9 @@
  */
 import type { ReplyWriter } from '../commands/replies.ts';
 
+/** cmdId of a request that cancels the parked command with the same reqId (client gone). */
+export const CANCEL_BLOCKED = 0xffff;
+
 /** reqId, db, pad, cmdId: what precedes the args. */
 export const REQUEST_HEADER_BYTES = 8;
 

@@ -6,9 +6,9 @@
  */
 import type { Socket } from 'node:net';
 import { commandId } from '../commands/index.ts';
-import type { CommandSpec, ConnServerInfo } from '../commands/table.ts';
+import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
-import { writeArgs, writeRequestHeader } from '../ring/codec.ts';
+import { CANCEL_BLOCKED, writeArgs, writeRequestHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
@@ -87,9 +87,19 @@ export class ConnThread {
     const reqId = this.nextReqId;
     this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK || 1;
     this.inFlight.set(reqId, { conn, pending, part });
+    if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
+    this.stage(shard, reqId, conn.db, commandId(spec), args);
+  }
+
+  /** Asks a shard to drop a parked command whose client went away. */
+  cancelBlocked(shard: number, reqId: number): void {
+    this.stage(shard, reqId, 0, CANCEL_BLOCKED, []);
+  }
+
+  private stage(shard: number, reqId: number, db: number, cmdId: number, args: readonly Uint8Array[]): void {
     const writer = this.writers[shard]!;
     const at = writer.beginMessage();
-    writeRequestHeader(writer.out, reqId, conn.db, commandId(spec));
+    writeRequestHeader(writer.out, reqId, db, cmdId);
     writeArgs(writer.out, args);
     writer.endMessage(at);
     if (!this.dirtyShards[shard]) {

@@ -49,6 +49,10 @@ export class Connection {
     socket.on('error', () => this.destroy());
     socket.on('close', () => {
       this.closed = true;
+      // A parked BLPOP must not pop an element for a client that can no longer receive it.
+      this.queue.toArray().forEach((p) => {
+        if (p.blockedAt && p.reply === null) this.thread.cancelBlocked(p.blockedAt.shard, p.blockedAt.reqId);
+      });
     });
     socket.resume();
   }

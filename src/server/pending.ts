@@ -11,6 +11,8 @@ import { mergeReplies } from './merge.ts';
 import type { CommandSpec } from '../commands/table.ts';
 
 export class Pending {
+  /** For a command that may block: where it went, so a disconnect can cancel it. */
+  blockedAt: { shard: number; reqId: number } | null = null;
   /** The reply bytes once complete; null while parts are outstanding. */
   reply: Buffer | null = null;
   private readonly parts: (Buffer | null)[];

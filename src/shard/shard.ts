@@ -1,6 +1,3 @@
-/** cmdId of a request that cancels the blocked command with the same reqId (client gone). */
-export const CANCEL_BLOCKED = 0xffff;
-
 /**
  * A shard: the data of the slots mapped to it (16 databases), and the loop step that drains
  * every connection thread's request ring, runs each command against the keyspace, writes each
@@ -12,7 +9,7 @@ import { COMMANDS } from '../commands/index.ts';
 import { NULL_ARRAY } from '../commands/replies.ts';
 import { newShardStats, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
-import { readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
+import { CANCEL_BLOCKED, readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_BLOCKED_CLIENTS, type Topology } from '../ring/topology.ts';
