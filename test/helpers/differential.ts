@@ -153,6 +153,8 @@ export interface DifferentialOptions {
   context?: string;
   /** How many earlier commands a failure message lists. */
   history?: number;
+  /** The subject server's output, appended when talking to it fails (e.g. it crashed). */
+  subOutput?: () => string;
 }
 
 /** Sends each command to both servers and throws on the first differing reply. */
@@ -166,7 +168,7 @@ export class Differential {
   constructor(ref: RespClient, sub: RespClient, opts: DifferentialOptions = {}) {
     this.ref = ref;
     this.sub = sub;
-    this.opts = { refName: 'redis', subName: 'slotkv', context: '', history: 8, ...opts };
+    this.opts = { refName: 'redis', subName: 'slotkv', context: '', history: 8, subOutput: () => '', ...opts };
   }
 
   /** Sets the context named in failure messages, e.g. the seed of a random sequence. */
@@ -183,14 +185,17 @@ export class Differential {
   async check(step: Command | Step): Promise<[Buffer, Buffer]> {
     const { cmd, compare } = isStep(step) ? step : { cmd: step, compare: undefined };
     const name = String(cmd[0]).toUpperCase();
-    let ref: Buffer;
     let sub: Buffer;
-    if (SCAN_FAMILY[name] !== undefined && compare === undefined) {
-      ref = await scanAll(this.ref, cmd);
-      sub = await scanAll(this.sub, cmd);
-    } else {
-      ref = await this.ref.call(...cmd);
-      sub = await this.sub.call(...cmd);
+    const scan = SCAN_FAMILY[name] !== undefined && compare === undefined;
+    const ref = scan ? await scanAll(this.ref, cmd) : await this.ref.call(...cmd);
+    try {
+      sub = scan ? await scanAll(this.sub, cmd) : await this.sub.call(...cmd);
+    } catch (err) {
+      const out = this.opts.subOutput().slice(-4000);
+      throw new Error(
+        `${this.opts.subName} failed at command #${this.index}: ${formatCommand(cmd)}\n  ${(err as Error).message}` +
+          (out ? `\n--- ${this.opts.subName} output (tail) ---\n${out}` : ''),
+      );
     }
     const why = (compare ?? COMPARATORS[name] ?? exactBytes)(ref, sub);
     if (why !== undefined) throw new Error(this.mismatch(cmd, ref, sub, why));
@@ -254,7 +259,7 @@ export async function connectPair(
 ): Promise<Differential> {
   const a = await RespClient.connect(ref.port, ref.host);
   const b = await RespClient.connect(sub.port, sub.host);
-  const d = new Differential(a, b, { refName: ref.name, subName: sub.name, ...opts });
+  const d = new Differential(a, b, { refName: ref.name, subName: sub.name, subOutput: () => sub.output(), ...opts });
   for (const [c, h] of [[a, ref], [b, sub]] as const) {
     const r = await c.call('FLUSHALL');
     if (r.toString() !== '+OK\r\n') {
