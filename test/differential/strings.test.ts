@@ -132,7 +132,7 @@ describe.each(SLOTKV_CONFIGS)('string commands match redis-server ($name)', (con
       ['SETRANGE', 'k', '536870911', ''], ['STRLEN', 'k'],
     ]));
 
-  it('STRLEN and GETSET', () =>
+  it('STRLEN measures values and GETSET swaps them, dropping the expiry', () =>
     s.d.run([
       ['STRLEN', 'missing'], ['GETSET', 'k', 'a'], ['GETSET', 'k', 'bb'], ['STRLEN', 'k'],
       ['SET', 't', 'v', 'EX', '100'], ['GETSET', 't', 'w'], ['TTL', 't'], ['SET', 'n', '12345'], ['STRLEN', 'n'],
