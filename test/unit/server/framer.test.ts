@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { Framer } from '../../../src/server/framer.ts';
+
+interface Outcome {
+  commands: string[][];
+  errors: string[];
+}
+
+/** Feeds input in the given pieces and collects what the framer emitted. */
+function frame(pieces: Buffer[], opts: { maxBulk?: number; authenticated?: boolean } = {}): Outcome {
+  const outcome: Outcome = { commands: [], errors: [] };
+  const framer = new Framer(
+    {
+      command: (argv) => outcome.commands.push(argv.map((a) => a.toString('latin1'))),
+      protocolError: (m) => outcome.errors.push(m),
+    },
+    opts.maxBulk ?? 512 * 1024 * 1024,
+    opts.authenticated ?? true,
+  );
+  for (const p of pieces) framer.feed(p);
+  return outcome;
+}
+
+const whole = (s: string | Buffer) => [Buffer.isBuffer(s) ? s : Buffer.from(s, 'latin1')];
+const byteByByte = (s: string | Buffer) => [...(Buffer.isBuffer(s) ? s : Buffer.from(s, 'latin1'))].map((b) => Buffer.from([b]));
+const inTwo = (s: string, at: number) => [Buffer.from(s.slice(0, at), 'latin1'), Buffer.from(s.slice(at), 'latin1')];
+
+/** Every case runs whole, byte by byte, and split at every position. */
+function everySplit(input: string): Buffer[][] {
+  const splits = [whole(input), byteByByte(input)];
+  for (let at = 1; at < input.length; at++) splits.push(inTwo(input, at));
+  return splits;
+}
+
+describe('Framer', () => {
+  it('frames a multibulk command however the bytes arrive', () => {
+    for (const pieces of everySplit('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n')) {
+      expect(frame(pieces)).toEqual({ commands: [['SET', 'k', 'hello']], errors: [] });
+    }
+  });
+
+  it('frames a pipeline of mixed multibulk and inline commands in order', () => {
+    const input = '*1\r\n$4\r\nPING\r\nGET a\r\n*2\r\n$4\r\nECHO\r\n$0\r\n\r\nINCR  b\n';
+    for (const pieces of everySplit(input)) {
+      expect(frame(pieces).commands).toEqual([['PING'], ['GET', 'a'], ['ECHO', ''], ['INCR', 'b']]);
+    }
+  });
+
+  it('keeps binary bytes, CR and LF inside bulk strings', () => {
+    const value = Buffer.from([0, 13, 10, 255, 42, 13]);
+    const input = Buffer.concat([Buffer.from('*2\r\n$3\r\nSET\r\n$6\r\n'), value, Buffer.from('\r\n')]);
+    for (const pieces of [whole(input), byteByByte(input)]) {
+      expect(frame(pieces).commands).toEqual([['SET', value.toString('latin1')]]);
+    }
+  });
+
+  it('frames thousands of commands in one packet', () => {
+    const input = '*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n'.repeat(5000);
+    expect(frame(whole(input)).commands).toHaveLength(5000);
+  });
+
+  it('frames a bulk larger than one read without re-scanning it', () => {
+    const big = 'x'.repeat(200_000);
+    const input = `*2\r\n$4\r\nECHO\r\n$${big.length}\r\n${big}\r\n`;
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < input.length; i += 65536) pieces.push(Buffer.from(input.slice(i, i + 65536), 'latin1'));
+    const out = frame(pieces);
+    expect(out.commands).toHaveLength(1);
+    expect(out.commands[0]![1]).toBe(big);
+  });
+
+  it('splits inline arguments with quotes and escapes as Redis does', () => {
+    expect(frame(whole('SET "a b" \'c d\' "\\x41\\n"\r\n')).commands).toEqual([['SET', 'a b', 'c d', 'A\n']]);
+  });
+
+  it('ignores empty lines and empty multibulk requests', () => {
+    expect(frame(whole('\r\n\n*0\r\n*-1\r\nPING\r\n')).commands).toEqual([['PING']]);
+  });
+
+  it('answers an invalid multibulk length and stops', () => {
+    for (const pieces of everySplit('*abc\r\nPING\r\n')) {
+      expect(frame(pieces)).toEqual({ commands: [], errors: ['ERR Protocol error: invalid multibulk length'] });
+    }
+  });
+
+  it('answers an invalid bulk length', () => {
+    for (const pieces of everySplit('*1\r\n$x\r\n')) {
+      expect(frame(pieces).errors).toEqual(['ERR Protocol error: invalid bulk length']);
+    }
+    expect(frame(whole('*1\r\n$-1\r\n')).errors).toEqual(['ERR Protocol error: invalid bulk length']);
+  });
+
+  it("answers expected '$' with the byte it got", () => {
+    expect(frame(whole('*1\r\nfoo\r\n')).errors).toEqual(["ERR Protocol error: expected '$', got 'f'"]);
+  });
+
+  it('refuses a bulk longer than proto-max-bulk-len', () => {
+    expect(frame(whole('*1\r\n$2000\r\n'), { maxBulk: 1024 }).errors).toEqual(['ERR Protocol error: invalid bulk length']);
+  });
+
+  it('runs the commands before a protocol error, then stops', () => {
+    const out = frame(whole('PING\r\n*1\r\n$4\r\nECHO\r\n*x\r\nPING\r\n'));
+    expect(out.commands).toEqual([['PING'], ['ECHO']]);
+    expect(out.errors).toEqual(['ERR Protocol error: invalid multibulk length']);
+  });
+
+  it('answers unbalanced quotes in an inline request', () => {
+    expect(frame(whole('SET "a\r\n')).errors).toEqual(['ERR Protocol error: unbalanced quotes in request']);
+  });
+
+  it('refuses an inline request longer than 64 KB without a newline', () => {
+    expect(frame(whole('A'.repeat(70_000))).errors).toEqual(['ERR Protocol error: too big inline request']);
+  });
+
+  it('refuses large requests before AUTH', () => {
+    expect(frame(whole('*11\r\n'), { authenticated: false }).errors).toEqual(['ERR Protocol error: unauthenticated multibulk length']);
+    expect(frame(whole('*1\r\n$20000\r\n'), { authenticated: false }).errors).toEqual(['ERR Protocol error: unauthenticated bulk length']);
+  });
+});
