@@ -137,6 +137,8 @@ export interface ConnServerInfo {
   readonly instanceId: string;
   readonly shardCount: number;
   readonly databases: number;
+  /** Every configuration directive's text (CONFIG GET). */
+  readonly config: ReadonlyMap<string, string>;
   commandTable(): readonly CommandSpec[];
   lookup(name: string): CommandSpec | undefined;
   /** INFO sections the connection thread knows (server, clients ...). */

@@ -23,6 +23,8 @@ export interface ServerInfoData {
   runId: string;
   configFile: string;
   gauges: SharedArrayBuffer;
+  /** Every directive's text, for CONFIG GET. */
+  config: Map<string, string>;
 }
 
 export function serverInfoFor(data: ServerInfoData): ConnServerInfo {
@@ -33,6 +35,7 @@ export function serverInfoFor(data: ServerInfoData): ConnServerInfo {
     instanceId: data.instanceId,
     shardCount: data.shardCount,
     databases: data.databases,
+    config: data.config,
     commandTable: () => COMMANDS,
     lookup: lookupCommand,
     infoSections() {

@@ -59,6 +59,7 @@ export class Server {
       runId: randomBytes(20).toString('hex'),
       configFile: this.configFile,
       gauges: this.topology.gauges,
+      config: new Map([...c.raw, ['port', String(this.port)]]),
     };
     const thread = { topology: this.topology, protoMaxBulkLen: c.protoMaxBulkLen, outputLimitHard: c.outputLimitNormal.hard, maxClients: c.maxClients };
     if (c.ioThreads === 0) {
