@@ -8,6 +8,7 @@ import { STRING_COMMANDS } from './strings.ts';
 import { BIT_COMMANDS } from './bits.ts';
 import { KEY_COMMANDS } from './keys.ts';
 import { SERVER_COMMANDS } from './server.ts';
+import { HLL_COMMANDS } from './hyperloglog.ts';
 
 export const COMMANDS: readonly CommandSpec[] = [
   ...CONNECTION_COMMANDS,
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...BIT_COMMANDS,
   ...KEY_COMMANDS,
   ...SERVER_COMMANDS,
+  ...HLL_COMMANDS,
 ];
 
 const BY_NAME = new Map<string, CommandSpec>();
