@@ -214,9 +214,10 @@ const TWO_TO_64 = 1n << 64n;
 /**
  * Redis reads the cursor with strtoul: an optional sign, decimal digits, and nothing after them
  * up to a NUL byte; a leading space or a value beyond 2^64-1 is an error, a negative one wraps.
- * Returns the slot, SLOT_COUNT for any cursor past the last slot (the scan is over).
+ * Returns the slot, SLOT_COUNT for any cursor past the last slot (the scan is over); HSCAN and
+ * SSCAN pass their own `limit`.
  */
-function scanCursorOrReply(ctx: ExecCtx, a: Uint8Array): number | undefined {
+export function scanCursorOrReply(ctx: ExecCtx, a: Uint8Array, limit = SLOT_COUNT): number | undefined {
   const n = a.length;
   const first = a[0];
   if (first === 0x20 || (first !== undefined && first >= 0x09 && first <= 0x0d)) return cursorError(ctx);
@@ -230,14 +231,14 @@ function scanCursorOrReply(ctx: ExecCtx, a: Uint8Array): number | undefined {
   if (i - digits <= 15) {
     let v = 0;
     for (let j = digits; j < i; j++) v = v * 10 + (a[j]! - 0x30);
-    if (first !== 0x2d || v === 0) return Math.min(v, SLOT_COUNT);
+    if (first !== 0x2d || v === 0) return Math.min(v, limit);
     value = BigInt(v);
   } else {
     value = BigInt(keyString(a.subarray(digits, i)));
     if (value >= TWO_TO_64) return cursorError(ctx);
   }
   if (first === 0x2d && value !== 0n) value = TWO_TO_64 - value;
-  return value < BigInt(SLOT_COUNT) ? Number(value) : SLOT_COUNT;
+  return value < BigInt(limit) ? Number(value) : limit;
 }
 
 function cursorError(ctx: ExecCtx): undefined {
