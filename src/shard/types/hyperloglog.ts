@@ -27,6 +27,7 @@
  * the first write); reads take the bytes of either encoding.
  */
 import type { StringBuf } from './string.ts';
+import { HASH, murmurHash64AInto } from '../../util/murmurhash64a.ts';
 
 export const HLL_P = 14;
 export const HLL_Q = 64 - HLL_P;
@@ -49,70 +50,6 @@ export const HLL_SPARSE_MAX_BYTES = 3000;
 const HLL_ALPHA_INF = 0.721347520444481703680; // 1 / (2 ln 2)
 const HASH_SEED = 0xadc83b19;
 
-// ---------------------------------------------------------------------------------------------
-// MurmurHash64A in 32-bit halves (BigInt would cost an allocation per step of every PFADD)
-// ---------------------------------------------------------------------------------------------
-
-const M_HI = 0xc6a4a793;
-const M_LO = 0x5bd1e995;
-/** The result of mul64 and murmurHash64A, high and low 32 bits. */
-let rHi = 0;
-let rLo = 0;
-
-/** (aHi:aLo * bHi:bLo) mod 2^64 into rHi:rLo. */
-function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
-  const a0 = aLo & 0xffff;
-  const a1 = aLo >>> 16;
-  const b0 = bLo & 0xffff;
-  const b1 = bLo >>> 16;
-  const p00 = a0 * b0;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16); // high word of aLo * bLo
-  rLo = ((mid << 16) | (p00 & 0xffff)) >>> 0;
-  rHi = (carry + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
-}
-
-function hashInto(key: Uint8Array, seed: number): void {
-  const len = key.length;
-  mul64(0, len, M_HI, M_LO);
-  let hHi = rHi;
-  let hLo = (rLo ^ seed) >>> 0;
-  const blocks = len - (len & 7);
-  for (let i = 0; i < blocks; i += 8) {
-    const kLo = (key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)) >>> 0;
-    const kHi = (key[i + 4]! | (key[i + 5]! << 8) | (key[i + 6]! << 16) | (key[i + 7]! << 24)) >>> 0;
-    mul64(kHi, kLo, M_HI, M_LO);
-    mul64(rHi, (rLo ^ (rHi >>> 15)) >>> 0, M_HI, M_LO); // k ^= k >> 47; k *= m
-    hHi = (hHi ^ rHi) >>> 0;
-    hLo = (hLo ^ rLo) >>> 0;
-    mul64(hHi, hLo, M_HI, M_LO);
-    hHi = rHi;
-    hLo = rLo;
-  }
-  const rest = len & 7;
-  if (rest !== 0) {
-    // The last 1..7 bytes, little endian, into the low bytes of h.
-    for (let j = 0; j < rest; j++) {
-      if (j < 4) hLo ^= key[blocks + j]! << (8 * j);
-      else hHi ^= key[blocks + j]! << (8 * (j - 4));
-    }
-    mul64(hHi >>> 0, hLo >>> 0, M_HI, M_LO);
-    hHi = rHi;
-    hLo = rLo;
-  }
-  hLo = (hLo ^ (hHi >>> 15)) >>> 0; // h ^= h >> 47
-  mul64(hHi, hLo, M_HI, M_LO);
-  rLo = (rLo ^ (rHi >>> 15)) >>> 0;
-}
-
-/** MurmurHash64A(key, seed) as a bigint (for tests; the hot path uses the halves). Allocates. */
-export function murmurHash64A(key: Uint8Array, seed = HASH_SEED): bigint {
-  hashInto(key, seed);
-  return (BigInt(rHi) << 32n) | BigInt(rLo);
-}
-
 let patIndex = 0;
 
 /**
@@ -120,7 +57,9 @@ let patIndex = 0;
  * than the trailing zeros of the hash's top 50 bits, with a sentinel bit so it stops at 51.
  */
 function patLen(ele: Uint8Array): number {
-  hashInto(ele, HASH_SEED);
+  murmurHash64AInto(ele, HASH_SEED);
+  const rHi = HASH[0]!;
+  const rLo = HASH[1]!;
   patIndex = rLo & HLL_P_MASK;
   const lo = ((rLo >>> HLL_P) | (rHi << (32 - HLL_P))) >>> 0;
   const hi = (rHi >>> HLL_P) | (1 << (HLL_Q - 32));
