@@ -1,0 +1,129 @@
+/**
+ * Servers the comparison starts and stops itself, each on a free port: slotkv in its default
+ * configuration, slotkv on one shard and no I/O threads, and redis-server without persistence
+ * when it is installed. A target is ready once it answers PING.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ThreadLayout } from './cpu.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface TargetSpec {
+  name: string;
+  kind: 'slotkv' | 'redis';
+  args: string[];
+}
+
+export interface Target {
+  spec: TargetSpec;
+  port: number;
+  pid: number;
+  layout: ThreadLayout;
+  stop(): Promise<void>;
+}
+
+export function redisInstalled(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export function compareTargets(): TargetSpec[] {
+  const specs: TargetSpec[] = [
+    { name: 'slotkv', kind: 'slotkv', args: [] },
+    { name: 'slotkv 1 shard', kind: 'slotkv', args: ['--shards', '1', '--io-threads', '0'] },
+  ];
+  if (redisInstalled()) specs.push({ name: 'redis', kind: 'redis', args: ['--save', '', '--appendonly', 'no'] });
+  return specs;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function nodeBinary(): string {
+  const local = join(ROOT, 'node_modules', '.bin', 'node');
+  return existsSync(local) ? local : process.execPath;
+}
+
+export async function startTarget(spec: TargetSpec): Promise<Target> {
+  const port = await freePort();
+  let child: ChildProcess;
+  let dir: string | null = null;
+  if (spec.kind === 'slotkv') {
+    dir = mkdtempSync(join(tmpdir(), 'slotkv-bench-'));
+    child = spawn(nodeBinary(), [join(ROOT, 'src', 'main.ts'), '--port', String(port), '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } else {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no', ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir() });
+  }
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPing(port, () => child.exitCode !== null, 20_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`${spec.name} did not start: ${(err as Error).message}\n${stderr}`);
+  }
+  let layout: ThreadLayout = { kind: 'redis', shards: 1, ioThreads: 0 };
+  if (spec.kind === 'slotkv') {
+    const info = await command(port, 'INFO', 'server');
+    const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    layout = { kind: 'slotkv', shards: field('shards'), ioThreads: field('io_threads') };
+  }
+  return { spec, port, pid: child.pid!, layout, stop };
+}
+
+async function waitForPing(port: number, dead: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (dead()) throw new Error('process exited');
+    try {
+      if ((await command(port, 'PING')).startsWith('+PONG')) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error('no PONG in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Sends one command and returns the raw reply text (enough for PING, INFO, FLUSHALL). */
+export function command(port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    let text = '';
+    s.once('error', reject);
+    s.on('connect', () => s.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    s.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      const m = /^\$(\d+)\r\n/.exec(text);
+      const complete = m ? text.length >= m[0].length + Number(m[1]) + 2 : text.endsWith('\r\n');
+      if (complete) {
+        s.destroy();
+        resolve(text);
+      }
+    });
+  });
+}
