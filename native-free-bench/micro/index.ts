@@ -1,0 +1,145 @@
+/**
+ * Micro-benchmarks of the hot-path pieces, in one thread, with tinybench:
+ * `npm run bench:micro [-- --time MS] [--json FILE]`.
+ *
+ * - the RESP framer fed pipelines of GET/SET (src/server/framer.ts);
+ * - the slot hash over bytes and over latin1 strings (src/routing/slot.ts);
+ * - a ring round trip, raw (src/ring/byte-ring.ts) and length-framed (src/ring/framed.ts),
+ *   beside ringbuf.js's RingBuffer moving the same bytes: byte-ring.ts claims ringbuf.js's pop
+ *   copies element by element once the read index is not 0, which is always in a byte stream;
+ * - keyspace get/set (src/shard/keyspace.ts).
+ */
+import { RingBuffer } from 'ringbuf.js';
+import { Bench } from 'tinybench';
+import { ByteRing } from '../../src/ring/byte-ring.ts';
+import { RingReader, RingWriter } from '../../src/ring/framed.ts';
+import { slotOfBytes, slotOfLatin1 } from '../../src/routing/slot.ts';
+import { Framer } from '../../src/server/framer.ts';
+import { Db } from '../../src/shard/keyspace.ts';
+import { defaultPath, markdownTable, timestamp, writeOut } from '../report.ts';
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const time = Number(argValue('--time') ?? 400);
+const bench = new Bench({ time, warmupTime: 100 });
+/** Units of work per task call (commands, bytes, ...), to report a rate per unit. */
+const units = new Map<string, { n: number; unit: string }>();
+function add(name: string, n: number, unit: string, fn: () => void): void {
+  units.set(name, { n, unit });
+  bench.add(name, fn);
+}
+let sink = 0;
+
+// --- RESP framer -----------------------------------------------------------------------------
+function resp(args: string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+}
+const value = 'x'.repeat(64);
+let pipeline = '';
+for (let i = 0; i < 16; i++) pipeline += resp(['GET', `key:${100000 + i}`]) + resp(['SET', `key:${100000 + i}`, value]);
+const pipelineBuf = Buffer.from(pipeline, 'latin1');
+let framed = 0;
+const framer = new Framer({ command: () => { framed++; }, protocolError: (m) => { throw new Error(m); } }, 512 * 1024 * 1024, true);
+add('framer: 32-command GET/SET pipeline, one read', 32, 'cmd', () => framer.feed(pipelineBuf));
+// The same pipeline split into reads of 100 bytes, so commands straddle reads.
+const pieces: Buffer[] = [];
+for (let at = 0; at < pipelineBuf.length; at += 100) pieces.push(pipelineBuf.subarray(at, at + 100));
+add('framer: same pipeline in 100-byte reads', 32, 'cmd', () => {
+  for (const p of pieces) framer.feed(p);
+});
+
+// --- slot hash -------------------------------------------------------------------------------
+const keyBytes = Buffer.from('key:000000123456', 'latin1');
+const keyString = 'key:000000123456';
+add('slot: slotOfBytes 16-byte key', 1, 'key', () => { sink ^= slotOfBytes(keyBytes); });
+add('slot: slotOfLatin1 16-byte key', 1, 'key', () => { sink ^= slotOfLatin1(keyString); });
+const taggedBytes = Buffer.from('{user:1000}:profile', 'latin1');
+add('slot: slotOfBytes hash-tagged key', 1, 'key', () => { sink ^= slotOfBytes(taggedBytes); });
+
+// --- rings -----------------------------------------------------------------------------------
+const RING_BYTES = 1 << 20;
+for (const size of [64, 4096]) {
+  const src = new Uint8Array(size).fill(7);
+  const dst = new Uint8Array(size);
+  const ours = new ByteRing(ByteRing.allocate(RING_BYTES));
+  add(`ring: byte-ring push+pop ${size} B`, size, 'B', () => {
+    ours.push(src);
+    sink ^= ours.pop(dst);
+  });
+  const theirs = new RingBuffer(RingBuffer.getStorageForCapacity(RING_BYTES, Uint8Array), Uint8Array);
+  add(`ring: ringbuf.js push+pop ${size} B`, size, 'B', () => {
+    theirs.push(src);
+    sink ^= theirs.pop(dst);
+  });
+  const ring = new ByteRing(ByteRing.allocate(RING_BYTES));
+  const writer = new RingWriter(ring);
+  const reader = new RingReader(ring);
+  const onMessage = (_b: Buffer, s: number, e: number): void => { sink ^= e - s; };
+  add(`ring: framed message ${size} B (write, flush, drain)`, size, 'B', () => {
+    const at = writer.beginMessage();
+    writer.out.raw(src);
+    writer.endMessage(at);
+    writer.flush();
+    reader.drain(onMessage);
+  });
+}
+
+// --- keyspace --------------------------------------------------------------------------------
+const db = new Db();
+const KEYS = 100_000;
+const keys = Array.from({ length: KEYS }, (_, i) => `key:${String(i).padStart(12, '0')}`);
+for (const k of keys) db.set(k, value);
+let ki = 0;
+add('keyspace: lookup (100k keys)', 1, 'op', () => {
+  const v = db.lookup(keys[ki]!);
+  ki = ki + 1 === KEYS ? 0 : ki + 1;
+  if (v !== undefined) sink++;
+});
+add('keyspace: set existing key (100k keys)', 1, 'op', () => {
+  db.set(keys[ki]!, value);
+  ki = ki + 1 === KEYS ? 0 : ki + 1;
+});
+let fresh = 0;
+add('keyspace: set + delete new key', 1, 'op', () => {
+  const k = `new:${fresh++ & 0xffff}`;
+  db.set(k, value);
+  db.delete(k);
+});
+
+await bench.run();
+if (framed === 0 || sink === -1) throw new Error('nothing was framed');
+
+function rate(perSec: number, unit: string): string {
+  if (unit === 'B') return `${(perSec / 1e9).toFixed(2)} GB/s`;
+  const v = perSec >= 1e6 ? `${(perSec / 1e6).toFixed(1)}M` : `${(perSec / 1e3).toFixed(0)}k`;
+  return `${v} ${unit}/s`;
+}
+const rows = bench.tasks.map((t) => {
+  const r = t.result as { state: string; throughput?: { mean: number }; latency?: { mean: number; rme: number } };
+  const u = units.get(t.name)!;
+  const perSec = r.throughput?.mean ?? 0;
+  return {
+    name: t.name,
+    callsPerSec: perSec,
+    nsPerCall: (r.latency?.mean ?? 0) * 1e6,
+    rme: r.latency?.rme ?? 0,
+    rate: rate(perSec * u.n, u.unit),
+  };
+});
+process.stdout.write(`${markdownTable(
+  ['benchmark', 'calls/s', 'ns/call', '±%', 'rate'],
+  rows.map((r) => [r.name, Math.round(r.callsPerSec).toLocaleString('en-US'), r.nsPerCall.toFixed(1), r.rme.toFixed(1), r.rate]),
+  [false, true, true, true, true],
+)}\n`);
+const ratio = (size: number): string => {
+  const ours = rows.find((r) => r.name === `ring: byte-ring push+pop ${size} B`)!;
+  const theirs = rows.find((r) => r.name === `ring: ringbuf.js push+pop ${size} B`)!;
+  return `${(ours.callsPerSec / theirs.callsPerSec).toFixed(1)}x`;
+};
+process.stdout.write(`\nbyte-ring vs ringbuf.js round trip: ${ratio(64)} at 64 B, ${ratio(4096)} at 4096 B\n`);
+const jsonPath = argValue('--json') ?? defaultPath('micro', 'json', timestamp());
+writeOut(jsonPath, `${JSON.stringify({ kind: 'micro', date: new Date().toISOString(), node: process.version, results: rows }, null, 2)}\n`);
+process.stdout.write(`wrote ${jsonPath}\n`);
