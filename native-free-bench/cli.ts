@@ -40,7 +40,8 @@ async function main(): Promise<number> {
       const s = r.settings;
       const head = `${s.clients} clients, ${s.rounds} rounds of ${s.durationS}s (+${s.warmupS}s warmup) per cell, ` +
         `${s.keyspace} keys, ${s.valueSize}-byte values, ${s.threads} load threads`;
-      process.stdout.write(`\n${head}\n\n${compareTable(r)}\n\nCPU per operation by thread group (µs/op, cores used in brackets) and projection:\n\n${cpuTable(r)}\n`);
+      process.stdout.write(`\n${head}\n\n${compareTable(r)}\n\nCPU per operation by thread group (µs/op, cores used in brackets) and projection ` +
+        `(cores / total µs per op, * = capped by the busiest thread at 1 / its µs per op):\n\n${cpuTable(r)}\n`);
       const jsonPath = o.json ?? defaultPath('compare', 'json', stamp);
       const svgPath = o.svg ?? defaultPath('compare', 'svg', stamp);
       writeOut(jsonPath, `${JSON.stringify({ kind: 'compare', date: new Date().toISOString(), machine, ...r }, null, 2)}\n`);

@@ -155,10 +155,10 @@ export function cpuTable(r: CompareResults): string {
       const g = c.cpu.groups.find((x) => x.group === name);
       return g === undefined || g.cpuMs === 0 ? '-' : `${fixed(g.usPerOp, 2)} (${fixed(g.cores, 2)})`;
     });
-    const proj = c.cpu.projection.map((p) => opsText(p.opsPerSec));
+    const proj = c.cpu.projection.map((p) => `${opsText(p.opsPerSec)}${p.capped ? '*' : ''}`);
     return [
       c.target, c.workload, opsText(c.opsPerSec), ...per, fixed(c.cpu.totalUsPerOp, 2),
-      `${fixed(c.cpu.busiestThread.usPerOp, 2)} ${c.cpu.busiestThread.group.split(' ')[0]}`, ...proj,
+      `${fixed(c.cpu.busiestThread.usPerOp, 2)} (${c.cpu.busiestThread.group})`, ...proj,
     ];
   });
   const cores = r.cells[0]?.cpu.projection.map((p) => `proj. ${p.cores} cores`) ?? [];

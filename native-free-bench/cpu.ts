@@ -44,15 +44,16 @@ export function labelThreads(samples: ThreadSample[], layout: ThreadLayout): Map
   const labels = new Map<number, string>();
   if (layout.kind === 'redis') {
     for (const s of samples) {
-      labels.set(s.tid, s.comm.startsWith('redis-server') ? 'main' : s.comm.startsWith('io_thd') ? 'io' : 'background');
+      labels.set(s.tid, s.comm.startsWith('redis-server') ? 'main' : s.comm.startsWith('io_thd') ? 'io' : 'bio');
     }
     return labels;
   }
   let worker = 0;
   for (const s of samples) {
     let label = 'other';
-    if (s.comm === 'MainThread' || s.comm === 'node') label = layout.ioThreads === 0 ? 'main (accept + connections)' : 'main (accept)';
-    else if (s.comm === 'V8Worker') label = 'v8 platform (GC, JIT)';
+    // With no I/O threads, slotkv's main thread also reads, frames and answers every connection.
+    if (s.comm === 'MainThread' || s.comm === 'node') label = 'main';
+    else if (s.comm === 'V8Worker') label = 'v8';
     else if (s.comm === 'WorkerThread') {
       const i = worker++;
       label = i < layout.shards ? 'shard' : i === layout.shards ? 'replicator' : 'io';
@@ -79,10 +80,12 @@ export interface CpuReport {
   /** The busiest single thread of the process: it caps throughput however many cores there are. */
   busiestThread: { group: string; usPerOp: number };
   /** Ops/s a host with N cores could reach: min(N / total CPU per op, 1 / busiest thread's). */
-  projection: { cores: number; opsPerSec: number }[];
+  projection: { cores: number; opsPerSec: number; capped: boolean }[];
+  /** 1 / the busiest thread's CPU per op. */
+  threadCapOpsPerSec: number;
 }
 
-export const PROJECTION_CORES = [2, 4, 8, 16];
+export const PROJECTION_CORES = [4, 8, 16];
 
 export function cpuReport(before: ThreadSample[], after: ThreadSample[], layout: ThreadLayout, ops: number, elapsedMs: number): CpuReport {
   const labels = labelThreads(after, layout);
@@ -111,7 +114,12 @@ export function cpuReport(before: ThreadSample[], after: ThreadSample[], layout:
     groups: [...groups.values()].sort((a, b) => b.cpuMs - a.cpuMs),
     totalUsPerOp,
     busiestThread: busiest,
-    projection: PROJECTION_CORES.map((cores) => ({ cores, opsPerSec: projectOps(cores, totalUsPerOp, busiest.usPerOp) })),
+    projection: PROJECTION_CORES.map((cores) => ({
+      cores,
+      opsPerSec: projectOps(cores, totalUsPerOp, busiest.usPerOp),
+      capped: busiest.usPerOp > 0 && 1e6 / busiest.usPerOp < (cores * 1e6) / totalUsPerOp,
+    })),
+    threadCapOpsPerSec: busiest.usPerOp > 0 ? 1e6 / busiest.usPerOp : 0,
   };
 }
 

@@ -57,22 +57,24 @@ describe('per-thread CPU', () => {
       [t(1, 'MainThread', 0), t(2, 'V8Worker', 0), t(5, 'WorkerThread', 0), t(6, 'WorkerThread', 0), t(7, 'WorkerThread', 0), t(8, 'WorkerThread', 0)],
       { kind: 'slotkv', shards: 2, ioThreads: 1 },
     );
-    expect([...labels.values()]).toEqual(['main (accept)', 'v8 platform (GC, JIT)', 'shard', 'shard', 'replicator', 'io']);
+    expect([...labels.values()]).toEqual(['main', 'v8', 'shard', 'shard', 'replicator', 'io']);
   });
 
   it('reports CPU per op per group and caps the projection by the busiest thread', () => {
     const before = [t(1, 'MainThread', 100), t(5, 'WorkerThread', 0), t(6, 'WorkerThread', 0)];
     const after = [t(1, 'MainThread', 1100), t(5, 'WorkerThread', 300), t(6, 'WorkerThread', 200)];
     const r = cpuReport(before, after, { kind: 'slotkv', shards: 1, ioThreads: 0 }, 100_000, 1000);
-    const main = r.groups.find((g) => g.group.startsWith('main'))!;
+    const main = r.groups.find((g) => g.group === 'main')!;
     expect(main.usPerOp).toBeCloseTo(10);
     expect(main.cores).toBeCloseTo(1);
     expect(r.totalUsPerOp).toBeCloseTo(15);
     expect(r.busiestThread.usPerOp).toBeCloseTo(10);
     // 1 core: 1e6 / 15 us = 66.7k ops/s; 2 cores would allow 133k and 16 cores 1M, but the main thread caps at 100k.
     expect(projectOps(1, r.totalUsPerOp, r.busiestThread.usPerOp)).toBeCloseTo(66_667, -1);
-    expect(r.projection.find((p) => p.cores === 2)!.opsPerSec).toBeCloseTo(100_000, -1);
+    expect(projectOps(2, r.totalUsPerOp, r.busiestThread.usPerOp)).toBeCloseTo(100_000, -1);
+    expect(r.projection.find((p) => p.cores === 16)).toMatchObject({ capped: true });
     expect(r.projection.find((p) => p.cores === 16)!.opsPerSec).toBeCloseTo(100_000, -1);
+    expect(r.threadCapOpsPerSec).toBeCloseTo(100_000, -1);
     expect(projectOps(4, 0, 0)).toBe(0);
   });
 });
