@@ -23,3 +23,10 @@ export class StartupError extends SlotkvError {
     super('SLOTKV_ERR_STARTUP', message);
   }
 }
+
+/** The data directory cannot be used as it is (corrupt file, unknown format). */
+export class DataDirError extends SlotkvError {
+  constructor(message: string) {
+    super('SLOTKV_ERR_DATA', message);
+  }
+}

@@ -71,7 +71,7 @@ function getkeys(c: ConnCtx, args: Buffer[]): void {
   if (!arityOk(spec, args.length)) return c.out.error('ERR Invalid number of arguments specified for command');
   if (spec.firstKey === 0) return c.out.error('ERR The command has no key arguments');
   const keys: Buffer[] = [];
-  forEachKeyIndex(spec, args.length, (i) => keys.push(args[i]!));
+  forEachKeyIndex(spec, args.length, (i) => keys.push(args[i]!), args);
   c.out.bulkArray(keys);
 }
 
@@ -110,7 +110,7 @@ function infoShardCommand(x: ExecCtx): void {
     `used_memory:${memoryUsage().heapUsed}`,
     `commands:${x.stats.commandsProcessed}`,
     `expired_keys:${x.stats.expiredKeys}`,
-    `log_offset:${x.stats.logBytes}`,
+    `log_offset:${x.persistence.logOffset()}`,
   ];
   x.dbs.forEach((db, i) => {
     if (db.size > 0) lines.push(`db${i}:${db.size},${db.expires.size}`);

@@ -64,6 +64,8 @@ export const Merge = {
   CONCAT: 4, // array replies joined (KEYS)
   ANY_BULK: 5, // one non-nil bulk, picked at random (RANDOMKEY)
   CUSTOM: 6, // the row's connection handler merges (INFO)
+  FIRST: 7, // every shard answers alike (BGSAVE): the first reply stands for all
+  MIN: 8, // the smallest integer reply (LASTSAVE)
 } as const;
 export type Merge = (typeof Merge)[keyof typeof Merge];
 
@@ -101,18 +103,31 @@ export interface ExecCtx {
   block(keys: readonly string[], deadlineMs: number): void;
   /** Wakes commands blocked on key in this db (a push made it non-empty). */
   signalReady(key: string): void;
+  /** This shard's snapshots (SAVE, BGSAVE, LASTSAVE). */
+  persistence: SnapshotControl;
+}
+
+export interface SnapshotControl {
+  /** Starts a background snapshot; false if one is already running. */
+  bgsave(): boolean;
+  /** Writes a snapshot before returning; false if it failed. */
+  save(): boolean;
+  lastSaveMs(): number;
+  /** Where this shard's write log stands (bytes, as on disk). */
+  logOffset(): number;
+  /** True while a background snapshot is being written. */
+  saving(): boolean;
 }
 
 /** Counters a shard keeps for INFO. */
 export interface ShardStats {
   commandsProcessed: number;
   expiredKeys: number;
-  /** Write-log records and bytes produced so far: the offset persistence and slaves follow. */
+  /** Write-log records produced so far. */
   logRecords: number;
-  logBytes: number;
 }
 
-export const newShardStats = (): ShardStats => ({ commandsProcessed: 0, expiredKeys: 0, logRecords: 0, logBytes: 0 });
+export const newShardStats = (): ShardStats => ({ commandsProcessed: 0, expiredKeys: 0, logRecords: 0 });
 
 export interface ShardConfig {
   protoMaxBulkLen: number;
@@ -159,12 +174,17 @@ export interface CommandSpec {
   readonly merge: Merge;
   readonly handler?: ShardHandler;
   readonly connHandler?: ConnHandler;
+  /** For MOVABLEKEYS rows: the key positions, read from the arguments (ZUNIONSTORE's numkeys). */
+  readonly keys?: KeyFinder;
 }
+
+export type KeyFinder = (argv: readonly Uint8Array[]) => number[];
 
 interface RowOptions {
   runsOn?: RunsOn;
   merge?: Merge;
   connHandler?: ConnHandler;
+  keys?: KeyFinder;
 }
 
 /** A row that runs on the shard owning its keys unless options say otherwise. */
@@ -189,6 +209,7 @@ export function cmd(
     merge: options.merge ?? Merge.NONE,
     handler,
     connHandler: options.connHandler,
+    keys: options.keys,
   };
 }
 
@@ -205,8 +226,14 @@ export function arityOk(spec: CommandSpec, argc: number): boolean {
 /**
  * Calls visit(index) for every key position of argv, as COMMAND GETKEYS reports them. Like
  * Redis it does not judge the count (MSET with a dangling key): the handler answers that.
+ * Rows with a key finder need argv; without it only first/last/step are used.
  */
-export function forEachKeyIndex(spec: CommandSpec, argc: number, visit: (index: number) => void): void {
+export function forEachKeyIndex(spec: CommandSpec, argc: number, visit: (index: number) => void,
+  argv?: readonly Uint8Array[]): void {
+  if (spec.keys !== undefined && argv !== undefined) {
+    for (const i of spec.keys(argv)) visit(i);
+    return;
+  }
   if (spec.firstKey === 0) return;
   const last = spec.lastKey < 0 ? argc + spec.lastKey : spec.lastKey;
   for (let i = spec.firstKey; i <= last && i < argc; i += spec.step) visit(i);

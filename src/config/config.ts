@@ -29,6 +29,10 @@ export interface ServerConfig {
   maxClients: number;
   outputLimitNormal: OutputLimit;
   hz: number;
+  appendonly: boolean;
+  appendfsync: 'always' | 'everysec' | 'no';
+  /** `save <seconds> <changes>` rules; empty when saving is off (`save ""`). */
+  saveRules: [number, number][];
   raw: Map<string, string>;
 }
 
@@ -130,6 +134,16 @@ function parseOutputLimit(text: string): OutputLimit {
   return { hard: 0, soft: 0, softSeconds: 0 };
 }
 
+function parseSaveRules(text: string): [number, number][] {
+  const words = text.split(/\s+/).filter(Boolean);
+  if (words.length % 2 !== 0 || words.some((w) => !/^\d+$/.test(w))) {
+    throw new ConfigError(`Bad directive or wrong number of arguments: 'save' takes pairs of <seconds> <changes>, got '${text}'`);
+  }
+  const rules: [number, number][] = [];
+  for (let i = 0; i < words.length; i += 2) rules.push([Number(words[i]), Number(words[i + 1])]);
+  return rules;
+}
+
 export function fromRaw(raw: Map<string, string>): ServerConfig {
   const { shards, ioThreads } = defaultThreads(raw);
   return {
@@ -145,6 +159,9 @@ export function fromRaw(raw: Map<string, string>): ServerConfig {
     maxClients: Number(raw.get('maxclients')),
     outputLimitNormal: parseOutputLimit(raw.get('client-output-buffer-limit')!),
     hz: Number(raw.get('hz')),
+    appendonly: raw.get('appendonly') === 'yes',
+    appendfsync: raw.get('appendfsync') as ServerConfig['appendfsync'],
+    saveRules: parseSaveRules(raw.get('save')!),
     raw,
   };
 }

@@ -45,10 +45,10 @@ export const DIRECTIVES: readonly Directive[] = [
   d('daemonize', 'bool', 'no', { inert: true }),
   d('pidfile', 'string', '', { inert: true }),
   d('protected-mode', 'bool', 'no', { inert: true }),
-  d('appendonly', 'bool', 'yes', { inert: true }),
-  d('appendfsync', 'enum', 'everysec', { values: ['always', 'everysec', 'no'], inert: true }),
+  d('appendonly', 'bool', 'yes'),
+  d('appendfsync', 'enum', 'everysec', { values: ['always', 'everysec', 'no'] }),
   d('appendfilename', 'string', 'appendonly.aof', { inert: true }),
-  d('save', 'string', '3600 1 300 100 60 10000', { inert: true }),
+  d('save', 'string', '3600 1 300 100 60 10000'),
   d('dbfilename', 'string', 'dump.rdb', { inert: true }),
   d('maxmemory', 'bytes', '0', { inert: true }),
   d('maxmemory-policy', 'enum', 'noeviction', {

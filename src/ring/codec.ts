@@ -9,8 +9,11 @@
  *   each arg: [u32 length][bytes]; cmdId indexes the command table, so the shard does not look
  *   the name up again.
  *
- *   write-log record (shard -> replicator): [db u8][pad 3][argc u32][args]: the effect of one
- *   write, as a deterministic command.
+ *   write-log record (shard -> replicator, and on disk after a length and a CRC):
+ *   ┌──────┬────┬─────┬──────┬──────┐
+ *   │ kind │ db │ pad │ argc │ args │   kind LOG_COMMAND: the effect of one write, as a
+ *   │ u8   │ u8 │ u16 │ u32  │ ...  │   deterministic command; other kinds are instructions
+ *   └──────┴────┴─────┴──────┴──────┘   to the replicator and never reach the disk
  */
 import type { ReplyWriter } from '../commands/replies.ts';
 
@@ -64,9 +67,19 @@ export function writeRequestHeader(out: ReplyWriter, reqId: number, db: number, 
   out.len += REQUEST_HEADER_BYTES;
 }
 
-/** The db-and-padding word that starts a write-log record. */
-export function writeLogHeader(out: ReplyWriter, db: number): void {
-  out.ensure(4);
-  out.buf.writeUInt32LE(db, out.len);
-  out.len += 4;
+/** Write-log record kinds. Stable numbers: records of kind LOG_COMMAND live on disk. */
+export const LOG_COMMAND = 0;
+/** Start a new log segment at this offset (a snapshot begins here). */
+export const LOG_ROTATE = 1;
+/** args: [snapshot file name, offset]: the snapshot for that offset is complete and durable. */
+export const LOG_SNAPSHOT_DONE = 2;
+/** Closes a snapshot file; args: [number of records before it]. Never in the log ring. */
+export const LOG_SNAPSHOT_END = 3;
+/** Bytes before argc in a write-log record. */
+export const LOG_HEADER_BYTES = 4;
+
+export function writeLogHeader(out: ReplyWriter, kind: number, db: number): void {
+  out.ensure(LOG_HEADER_BYTES);
+  out.buf.writeUInt32LE(kind | (db << 8), out.len);
+  out.len += LOG_HEADER_BYTES;
 }

@@ -9,8 +9,9 @@
  *   slotTable       Uint16Array[16384]: slot -> shard; read on every routed command
  *   gauges          Int32Array of server-wide counters (see GAUGE_*)
  *   control         Int32Array of flags the main thread raises for every worker (CONTROL_*)
+ *   durable         BigInt64Array[shard]: log offset the replicator has made durable
  */
-import { SLOT_COUNT } from '../routing/slot.ts';
+import { SLOT_COUNT, shardOfSlot } from '../routing/slot.ts';
 import { ByteRing } from './byte-ring.ts';
 import { Doorbell } from './doorbell.ts';
 
@@ -20,7 +21,8 @@ export const GAUGE_REJECTED_CONNECTIONS = 2;
 export const GAUGE_BLOCKED_CLIENTS = 3;
 const GAUGE_COUNT = 8;
 
-export const CONTROL_STOP = 0; // set once: workers finish their batch and exit
+export const CONTROL_STOP = 0; // set once: shards finish their batch and exit
+export const CONTROL_STOP_LOG = 1; // set after the shards are gone: the replicator drains and exits
 const CONTROL_COUNT = 4;
 
 export interface Topology {
@@ -35,6 +37,7 @@ export interface Topology {
   readonly slotTable: SharedArrayBuffer;
   readonly gauges: SharedArrayBuffer;
   readonly control: SharedArrayBuffer;
+  readonly durable: SharedArrayBuffer;
 }
 
 export interface RingSizes {
@@ -50,8 +53,7 @@ export function createTopology(shardCount: number, connThreadCount: number, size
     Array.from({ length: rows }, () => Array.from({ length: cols }, () => ByteRing.allocate(bytes)));
   const slotTable = new SharedArrayBuffer(SLOT_COUNT * 2);
   const slots = new Uint16Array(slotTable);
-  // Contiguous slot ranges per shard, so that a SCAN over slots visits each shard once.
-  for (let slot = 0; slot < SLOT_COUNT; slot++) slots[slot] = Math.floor((slot * shardCount) / SLOT_COUNT);
+  for (let slot = 0; slot < SLOT_COUNT; slot++) slots[slot] = shardOfSlot(slot, shardCount);
   return {
     shardCount,
     connThreadCount,
@@ -64,5 +66,6 @@ export function createTopology(shardCount: number, connThreadCount: number, size
     slotTable,
     gauges: new SharedArrayBuffer(GAUGE_COUNT * 4),
     control: new SharedArrayBuffer(CONTROL_COUNT * 4),
+    durable: new SharedArrayBuffer(shardCount * 8),
   };
 }

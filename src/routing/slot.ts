@@ -52,3 +52,12 @@ export function slotOfLatin1(key: string): number {
   for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ key.charCodeAt(i)) & 0xff]!;
   return crc & SLOT_MASK;
 }
+
+/**
+ * The shard that owns `slot` when slots are split over `shardCount` shards in contiguous ranges
+ * (so that a walk over slots visits each shard once, and files can be re-routed by slot when
+ * the shard count changes between runs).
+ */
+export function shardOfSlot(slot: number, shardCount: number): number {
+  return Math.floor((slot * shardCount) / SLOT_COUNT);
+}

@@ -86,7 +86,7 @@ function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
     const s = slotOfBytes(argv[i]!);
     if (slot === -1) slot = s;
     else if (s !== slot) cross = true;
-  });
+  }, argv);
   if (cross) return replyError(conn, ERR_CROSSSLOT);
   const shard = slot === -1 ? 0 : conn.thread.slotTable[slot]!;
   const pending = new Pending(1, spec);

@@ -58,6 +58,12 @@ export function mergeReplies(spec: CommandSpec, parts: Buffer[], positions: numb
     case Merge.OK:
       out.raw(OK);
       break;
+    case Merge.FIRST:
+      out.raw(parts[0]!);
+      break;
+    case Merge.MIN:
+      out.integer(Math.min(...parts.map(headerNumber)));
+      break;
     case Merge.CONCAT: {
       let total = 0;
       for (const p of parts) total += headerNumber(p);

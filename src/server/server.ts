@@ -9,7 +9,8 @@ import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { ServerConfig } from '../config/config.ts';
 import { StartupError } from '../errors.ts';
-import { CONTROL_STOP, createTopology, type Topology } from '../ring/topology.ts';
+import { planStart, settleManifest } from '../log/startup.ts';
+import { CONTROL_STOP, CONTROL_STOP_LOG, createTopology, type Topology } from '../ring/topology.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { ConnThread } from './conn-thread.ts';
 import { serverInfoFor, type ServerInfoData } from './server-info.ts';
@@ -17,6 +18,24 @@ import { serverInfoFor, type ServerInfoData } from './server-info.ts';
 const SHARD_ENTRY = new URL('../shard/worker.ts', import.meta.url);
 const IO_ENTRY = new URL('./io-worker.ts', import.meta.url);
 const REPLICATOR_ENTRY = new URL('../log/replicator.ts', import.meta.url);
+
+interface LoadedMessage {
+  records: number;
+  ms: number;
+  offset: number;
+  snapshot: string | null;
+}
+
+/** Resolves when the worker exits, terminating it if it takes longer than timeoutMs. */
+function exited(w: Worker, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void w.terminate().then(() => resolve()), timeoutMs);
+    w.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 export class Server {
   readonly config: ServerConfig;
@@ -40,12 +59,47 @@ export class Server {
   async start(): Promise<void> {
     const c = this.config;
     mkdirSync(c.dir, { recursive: true });
+    const plan = planStart(c.dir, c.shards, (line) => console.log(line));
+    const durable = new BigInt64Array(this.topology.durable);
+    plan.startOffsets.forEach((offset, i) => (durable[i] = BigInt(offset)));
+    const loaded: Promise<LoadedMessage>[] = [];
     for (let id = 0; id < c.shards; id++) {
-      this.shards.push(
-        this.spawn(SHARD_ENTRY, { id, topology: this.topology, databases: c.databases, protoMaxBulkLen: c.protoMaxBulkLen, hz: c.hz }),
-      );
+      const worker = this.spawn(SHARD_ENTRY, {
+        id,
+        topology: this.topology,
+        databases: c.databases,
+        protoMaxBulkLen: c.protoMaxBulkLen,
+        hz: c.hz,
+        migrate: plan.migrate,
+        persistence: {
+          dir: c.dir,
+          shardId: id,
+          shardCount: c.shards,
+          manifest: plan.manifest,
+          startOffset: plan.startOffsets[id]!,
+          appendfsync: c.appendfsync,
+          saveRules: c.saveRules,
+          durable: this.topology.durable,
+        },
+      });
+      this.shards.push(worker);
+      loaded.push(new Promise((resolve) => worker.once('message', resolve)));
     }
-    this.replicator = this.spawn(REPLICATOR_ENTRY, { topology: this.topology });
+    const results = await Promise.all(loaded);
+    const records = results.reduce((n, r) => n + r.records, 0);
+    if (plan.manifest !== null) {
+      const slowest = Math.max(...results.map((r) => r.ms));
+      console.log(`slotkv: loaded ${records} records from ${c.dir} in ${slowest} ms${plan.migrate ? `, re-sharded from ${plan.manifest.shardCount} to ${c.shards} shards` : ''}`);
+    }
+    const manifest = settleManifest(c.dir, plan, c.shards, results.map((r) => r.snapshot));
+    this.replicator = this.spawn(REPLICATOR_ENTRY, {
+      topology: this.topology,
+      dir: c.dir,
+      appendonly: c.appendonly,
+      appendfsync: c.appendfsync,
+      manifest,
+      startOffsets: results.map((r) => r.offset),
+    });
     await this.listen();
     const info: ServerInfoData = {
       requirePass: c.requirePass,
@@ -108,16 +162,14 @@ export class Server {
     this.stopping = true;
     for (const l of this.listeners) l.close();
     this.local?.closeAll();
-    Atomics.store(new Int32Array(this.topology.control), CONTROL_STOP, 1);
-    for (const sab of [...this.topology.shardBells, this.topology.logBell]) new Doorbell(sab).ring();
     for (const w of this.ioWorkers) w.postMessage({ stop: true });
-    const all = [...this.shards, ...this.ioWorkers, ...(this.replicator ? [this.replicator] : [])];
-    await Promise.all(all.map((w) => new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void w.terminate().then(() => resolve()), 3000);
-      w.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    })));
+    // Shards first (their last writes go to the log ring), then the replicator drains the rings.
+    const control = new Int32Array(this.topology.control);
+    Atomics.store(control, CONTROL_STOP, 1);
+    for (const sab of this.topology.shardBells) new Doorbell(sab).ring();
+    await Promise.all([...this.shards, ...this.ioWorkers].map(exited));
+    Atomics.store(control, CONTROL_STOP_LOG, 1);
+    new Doorbell(this.topology.logBell).ring();
+    if (this.replicator) await exited(this.replicator, 10_000);
   }
 }

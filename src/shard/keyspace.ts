@@ -53,8 +53,19 @@ export class Db {
     return at !== undefined && at < this.now;
   }
 
+  /**
+   * Set while a snapshot is being written: called with a key just before it may change, so the
+   * snapshot can write out the value it had when the snapshot began. Values are changed in place
+   * after a lookup, so during a write command (`writing`) every lookup counts as a change.
+   */
+  beforeChange: ((key: string) => void) | null = null;
+  /** Set with beforeChange: called before clear(). */
+  beforeClear: (() => void) | null = null;
+  writing = false;
+
   /** The live value of key, deleting it first if it has expired (lazy expiry). */
   lookup(key: string): Value | undefined {
+    if (this.beforeChange !== null && this.writing) this.beforeChange(key);
     const v = this.data.get(key);
     if (v === undefined) return undefined;
     if (this.isExpired(key)) {
@@ -71,6 +82,7 @@ export class Db {
 
   /** Stores value under key. Clears any TTL unless keepTtl. */
   set(key: string, value: Value, keepTtl = false): void {
+    this.beforeChange?.(key);
     const had = this.data.has(key);
     this.data.set(key, value);
     if (!had) this.indexAdd(key);
@@ -79,6 +91,7 @@ export class Db {
   }
 
   delete(key: string): boolean {
+    this.beforeChange?.(key);
     if (!this.data.delete(key)) return false;
     this.expires.delete(key);
     this.indexRemove(key);
@@ -88,6 +101,7 @@ export class Db {
 
   /** Sets an absolute expiry in ms; the key must exist. */
   setExpire(key: string, atMs: number): void {
+    this.beforeChange?.(key);
     this.expires.set(key, atMs);
     this.version++;
   }
@@ -98,12 +112,14 @@ export class Db {
 
   /** Removes a TTL; true if there was one. */
   persist(key: string): boolean {
+    this.beforeChange?.(key);
     if (!this.expires.delete(key)) return false;
     this.version++;
     return true;
   }
 
   clear(): void {
+    this.beforeClear?.();
     this.data.clear();
     this.expires.clear();
     this.slots.fill(undefined);

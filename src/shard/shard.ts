@@ -6,16 +6,17 @@
  * so commands need no locks and are atomic by construction.
  */
 import { COMMANDS } from '../commands/index.ts';
-import { NULL_ARRAY } from '../commands/replies.ts';
-import { newShardStats, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
+import { NULL_ARRAY, ReplyWriter } from '../commands/replies.ts';
+import { newShardStats, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
-import { CANCEL_BLOCKED, readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
+import { CANCEL_BLOCKED, LOG_COMMAND, readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_BLOCKED_CLIENTS, type Topology } from '../ring/topology.ts';
 import { BlockingRegistry, type Blocked } from './blocking.ts';
 import { activeExpireCycle } from './expiry.ts';
 import { Db } from './keyspace.ts';
+import { ShardPersistence, type PersistenceOptions } from './persistence.ts';
 
 export interface ShardOptions {
   id: number;
@@ -23,6 +24,7 @@ export interface ShardOptions {
   databases: number;
   protoMaxBulkLen: number;
   hz: number;
+  persistence: PersistenceOptions;
 }
 
 export class Shard {
@@ -45,6 +47,9 @@ export class Shard {
   private readonly gauges: Int32Array;
   private readonly cronIntervalMs: number;
   private nextCronAt = 0;
+  readonly persistence: ShardPersistence;
+  /** While replaying files at startup: nothing reaches the log again. */
+  private loading = false;
 
   constructor(opts: ShardOptions) {
     const t = opts.topology;
@@ -59,6 +64,7 @@ export class Shard {
     this.slotTable = new Uint16Array(t.slotTable);
     this.gauges = new Int32Array(t.gauges);
     this.cronIntervalMs = Math.max(1, Math.floor(1000 / opts.hz));
+    this.persistence = new ShardPersistence(opts.persistence, this.dbs, (kind, args) => this.appendRecord(kind, 0, args));
     // An expiry is a write like any other: slaves and the log must see the key go, in order.
     this.dbs.forEach((db, i) => {
       db.onExpired = (key) => {
@@ -88,7 +94,39 @@ export class Shard {
       signalReady(key) {
         shard.blocking.signal(this.dbIndex, key);
       },
+      persistence: {
+        bgsave: () => this.persistence.startSnapshot(),
+        save: () => this.persistence.saveNow() !== '',
+        lastSaveMs: () => this.persistence.lastSaveMs,
+        logOffset: () => this.persistence.logOffset,
+        saving: () => this.persistence.saving,
+      },
     };
+  }
+
+  /** Replays the data directory into this shard (startup); returns the records applied. */
+  load(): number {
+    const ctx = this.ctx;
+    const sink = new ReplyWriter(1024);
+    this.loading = true;
+    try {
+      return this.persistence.load((dbIndex, spec, argv) => {
+        const now = Date.now();
+        ctx.now = now;
+        for (const db of this.dbs) db.now = now;
+        sink.reset();
+        ctx.out = sink;
+        ctx.db = this.dbs[dbIndex]!;
+        ctx.dbIndex = dbIndex;
+        ctx.dirty = 0;
+        spec.handler!(ctx, argv);
+        if (sink.len > 0 && sink.buf[0] === 0x2d /* '-' */) {
+          throw new Error(`${spec.name} failed: ${sink.buf.toString('latin1', 1, sink.len - 2)}`);
+        }
+      });
+    } finally {
+      this.loading = false;
+    }
   }
 
   /**
@@ -104,23 +142,32 @@ export class Shard {
       handled += this.readers[t]!.drain((buf, start) => this.execute(t, buf, start));
     }
     if (this.blocking.size > 0) this.timeOutBlocked(now);
+    if (this.persistence.saving) this.persistence.step();
     const backlog = this.flush();
     if (now >= this.nextCronAt) this.cron(now);
     return handled > 0 || backlog;
   }
 
-  /** Pushes staged replies and log records; true while some could not be pushed yet. */
+  /**
+   * Pushes staged log records, then (once the log is on disk, under appendfsync always) the
+   * staged replies. True while something could not be pushed yet.
+   */
   flush(): boolean {
     let backlog = false;
+    if (this.log.pending() > 0) {
+      if (!this.log.flush()) backlog = true;
+      this.logBell.ring();
+    }
+    // Group commit: every reply of the batch waits for one fsync covering all of its writes.
+    while (this.persistence.mustWaitForDisk()) {
+      if (this.log.pending() > 0 && this.log.flush()) this.logBell.ring();
+      this.persistence.waitForDisk(100);
+    }
     for (let t = 0; t < this.replyWriters.length; t++) {
       if (!this.repliedTo[t]) continue;
       if (this.replyWriters[t]!.flush()) this.repliedTo[t] = false;
       else backlog = true;
       this.connBells[t]!.ring();
-    }
-    if (this.log.pending() > 0) {
-      if (!this.log.flush()) backlog = true;
-      this.logBell.ring();
     }
     return backlog;
   }
@@ -161,6 +208,10 @@ export class Shard {
     ctx.dirty = 0;
     this.propagated = false;
     this.parked = null;
+    if (this.persistence.saving) {
+      const writing = (spec.flags & WRITE) !== 0;
+      for (const db of this.dbs) db.writing = writing;
+    }
     try {
       spec.handler!(ctx, argv);
     } catch (err) {
@@ -232,19 +283,26 @@ export class Shard {
   }
 
   private appendLog(dbIndex: number, args: readonly (Uint8Array | string)[]): void {
+    if (this.loading) return;
+    const bytes = this.appendRecord(LOG_COMMAND, dbIndex, args);
+    this.persistence.noteRecord(bytes);
+    this.stats.logRecords++;
+  }
+
+  /** Stages one write-log record; returns its payload size. */
+  private appendRecord(kind: number, dbIndex: number, args: readonly (Uint8Array | string)[]): number {
     const out = this.log.out;
-    const before = out.len;
     const at = this.log.beginMessage();
-    writeLogHeader(out, dbIndex);
+    writeLogHeader(out, kind, dbIndex);
     writeArgs(out, args);
     this.log.endMessage(at);
-    this.stats.logRecords++;
-    this.stats.logBytes += out.len - before;
+    return out.len - at - 4;
   }
 
   /** Periodic work, hz times a second: active expiry. */
   private cron(now: number): void {
     this.nextCronAt = now + this.cronIntervalMs;
+    this.persistence.cron(now);
     this.stats.expiredKeys += activeExpireCycle(this.dbs, now, (dbIndex, key) => {
       this.appendLog(dbIndex, ['DEL', key]);
     });

@@ -3,13 +3,19 @@
  * sleeps on its doorbell until a connection thread rings, wakes at least hz times a second for
  * expiry, and stops when the main thread raises the stop flag.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Doorbell } from '../ring/doorbell.ts';
 import { CONTROL_STOP, type Topology } from '../ring/topology.ts';
 import { Shard, type ShardOptions } from './shard.ts';
 
-const opts = workerData as ShardOptions;
+const opts = workerData as ShardOptions & { migrate: boolean };
 const shard = new Shard(opts);
+const started = Date.now();
+const records = shard.load();
+// A new shard layout starts from a snapshot of what this shard now owns, so the old files
+// (another shard count's) can be dropped once every shard has one.
+const snapshot = opts.migrate ? shard.persistence.saveNow() : null;
+parentPort!.postMessage({ loaded: true, records, ms: Date.now() - started, offset: shard.persistence.logOffset, snapshot });
 const bell = new Doorbell(opts.topology.shardBells[opts.id]!);
 const control = new Int32Array(opts.topology.control);
 const idleWaitMs = Math.max(1, Math.floor(1000 / opts.hz));
@@ -23,3 +29,4 @@ for (;;) {
   else if (shard.flush()) bell.wait(seen, 1);
 }
 shard.flush();
+shard.persistence.close();

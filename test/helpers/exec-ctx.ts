@@ -55,6 +55,13 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
         signalReady(key) {
           shard.ready.push(key);
         },
+        persistence: {
+          bgsave: () => true,
+          save: () => true,
+          lastSaveMs: () => shard.now,
+          logOffset: () => 0,
+          saving: () => false,
+        },
       };
       handler(ctx, argv);
       if (ctx.dirty > 0 && !propagated) shard.log.push(argv.map((a) => a.toString('latin1')));

@@ -1,0 +1,157 @@
+/**
+ * A shard's side of persistence: the offset of its write log, loading at startup, snapshots
+ * (SAVE, BGSAVE, `save` rules), and, under `appendfsync always`, holding replies until the
+ * replicator says the log is fsynced up to the batch.
+ *
+ * The shard never writes the log itself: records go through the log ring to the replicator,
+ * and so do the instructions that keep files and snapshots in step (LOG_ROTATE where a
+ * snapshot begins, LOG_SNAPSHOT_DONE when its file is durable), in log order.
+ */
+import type { CommandSpec } from '../commands/table.ts';
+import { loadShard } from '../log/loader.ts';
+import type { Manifest } from '../log/manifest.ts';
+import { LOG_ROTATE, LOG_SNAPSHOT_DONE } from '../ring/codec.ts';
+import { SLOT_COUNT } from '../routing/slot.ts';
+import type { Db } from './keyspace.ts';
+import { SnapshotWriter } from './snapshot.ts';
+
+export type FsyncPolicy = 'always' | 'everysec' | 'no';
+
+export interface PersistenceOptions {
+  dir: string;
+  shardId: number;
+  shardCount: number;
+  /** The data set found at startup, or null for an empty directory. */
+  manifest: Manifest | null;
+  /** Where this shard's log continues (0 when the layout is new). */
+  startOffset: number;
+  appendfsync: FsyncPolicy;
+  /** `save <seconds> <changes>` rules. */
+  saveRules: [number, number][];
+  /** BigInt64Array per shard: the offset up to which the replicator has fsynced its log. */
+  durable: SharedArrayBuffer;
+}
+
+/** Keys written per loop step while a snapshot is in progress. */
+const SNAPSHOT_KEYS_PER_STEP = 2000;
+
+export class ShardPersistence {
+  logOffset: number;
+  lastSaveMs = Date.now();
+  lastSaveOk = true;
+  changesSinceSave = 0;
+  private changesAtStart = 0;
+  private snapshot: SnapshotWriter | null = null;
+  private readonly opts: PersistenceOptions;
+  private readonly dbs: readonly Db[];
+  private readonly control: (kind: number, args: readonly string[]) => void;
+  private readonly durable: BigInt64Array;
+
+  constructor(opts: PersistenceOptions, dbs: readonly Db[], control: (kind: number, args: readonly string[]) => void) {
+    this.opts = opts;
+    this.dbs = dbs;
+    this.control = control;
+    this.logOffset = opts.startOffset;
+    this.durable = new BigInt64Array(opts.durable);
+  }
+
+  /** A record of `payloadBytes` went to the log: on disk it takes 8 more (length, CRC). */
+  noteRecord(payloadBytes: number): void {
+    this.logOffset += payloadBytes + 8;
+    this.changesSinceSave++;
+  }
+
+  /** Replays the data found at startup through `apply`; returns the records applied. */
+  load(apply: (db: number, spec: CommandSpec, argv: Buffer[]) => void): number {
+    const m = this.opts.manifest;
+    if (m === null) return 0;
+    return loadShard(this.opts.dir, m, {
+      shardId: this.opts.shardId,
+      shardCount: this.opts.shardCount,
+      apply,
+      flushSlots: (db, inSlot) => {
+        for (const d of db === -1 ? this.dbs : [this.dbs[db]!]) {
+          for (let slot = 0; slot < SLOT_COUNT; slot++) {
+            const keys = d.slotKeys(slot);
+            if (keys !== undefined && inSlot(slot)) for (const key of [...keys]) d.delete(key);
+          }
+        }
+      },
+    });
+  }
+
+  get saving(): boolean {
+    return this.snapshot !== null;
+  }
+
+  /** Begins a background snapshot; false when one is already running. */
+  startSnapshot(): boolean {
+    if (this.snapshot !== null) return false;
+    // The log restarts in a new segment exactly where the snapshot's data ends.
+    this.control(LOG_ROTATE, []);
+    const o = this.opts;
+    this.snapshot = new SnapshotWriter(o.dir, o.shardId, o.shardCount, this.logOffset, this.dbs);
+    this.changesAtStart = this.changesSinceSave;
+    return true;
+  }
+
+  /** SAVE: a snapshot written to the end before returning. Returns the file name. */
+  saveNow(): string {
+    this.startSnapshot();
+    return this.finishSnapshot();
+  }
+
+  /** Called every loop step: writes a slice of the running snapshot, finishing it when done. */
+  step(): void {
+    if (this.snapshot !== null && this.snapshot.step(SNAPSHOT_KEYS_PER_STEP)) this.finishSnapshot();
+  }
+
+  private finishSnapshot(): string {
+    const snap = this.snapshot!;
+    let name: string;
+    try {
+      name = snap.finish();
+    } catch (e) {
+      snap.abort();
+      this.snapshot = null;
+      this.lastSaveOk = false;
+      console.error(`shard ${this.opts.shardId}: snapshot failed: ${(e as Error).message}`);
+      return '';
+    }
+    this.snapshot = null;
+    this.control(LOG_SNAPSHOT_DONE, [name, String(snap.offset)]);
+    this.lastSaveMs = Date.now();
+    this.lastSaveOk = true;
+    this.changesSinceSave -= this.changesAtStart;
+    return name;
+  }
+
+  /** Starts a snapshot when a `save` rule is met. */
+  cron(now: number): void {
+    if (this.snapshot !== null || this.changesSinceSave === 0) return;
+    for (const [seconds, changes] of this.opts.saveRules) {
+      if (this.changesSinceSave >= changes && now - this.lastSaveMs >= seconds * 1000) {
+        this.startSnapshot();
+        return;
+      }
+    }
+  }
+
+  /** Under appendfsync always: true while replies must wait for the log to reach the disk. */
+  mustWaitForDisk(): boolean {
+    return this.opts.appendfsync === 'always' && Atomics.load(this.durable, this.opts.shardId) < BigInt(this.logOffset);
+  }
+
+  /** Sleeps until the replicator has fsynced this shard's log up to logOffset (or timeoutMs). */
+  waitForDisk(timeoutMs: number): void {
+    const i = this.opts.shardId;
+    const seen = Atomics.load(this.durable, i);
+    if (seen < BigInt(this.logOffset)) Atomics.wait(this.durable, i, seen, timeoutMs);
+  }
+
+  /** Shutdown: a half-written snapshot is dropped (the log still holds everything). */
+  close(): void {
+    this.snapshot?.abort();
+    this.snapshot = null;
+  }
+}
