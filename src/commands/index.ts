@@ -8,6 +8,7 @@ import { STRING_COMMANDS } from './strings.ts';
 import { BIT_COMMANDS } from './bits.ts';
 import { KEY_COMMANDS } from './keys.ts';
 import { SERVER_COMMANDS } from './server.ts';
+import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...BIT_COMMANDS,
   ...KEY_COMMANDS,
   ...SERVER_COMMANDS,
+  ...PERSISTENCE_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HLL_COMMANDS,
