@@ -37,6 +37,8 @@ export interface ServerHandle {
   exited(): boolean;
   /** SIGTERM, wait for exit, SIGKILL after 5 s; resolves with how it exited. Idempotent. */
   stop(): Promise<ExitInfo>;
+  /** SIGKILL at once (a crash); resolves when the process is gone. Keeps the data dir. */
+  kill(): Promise<ExitInfo>;
 }
 
 export interface ExitInfo {
@@ -56,6 +58,8 @@ export interface SlotkvOptions {
   ioThreads?: number;
   /** Extra arguments, e.g. ['--requirepass', 'x'] or any '--directive value'. */
   args?: string[];
+  /** A data directory to use (and keep) instead of a fresh temp dir: restart tests. */
+  dir?: string;
 }
 
 /** The two configurations every slotkv-facing suite runs in (use with describe.each). */
@@ -142,7 +146,7 @@ export async function startSlotkv(opts: SlotkvOptions = {}): Promise<ServerHandl
       '--dir', dir,
       ...(opts.args ?? []),
     ],
-  }));
+  }), opts.dir);
 }
 
 /** The repo's pinned Node (24); the system node may be too old for type stripping. */
@@ -159,16 +163,17 @@ interface SpawnSpec {
 async function startWithRetries(
   name: string,
   spec: (port: number, dir: string) => SpawnSpec,
+  fixedDir?: string,
 ): Promise<ServerHandle> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), `${name}-test-`));
+    const dir = fixedDir ?? mkdtempSync(join(tmpdir(), `${name}-test-`));
     try {
-      return await startOnce(name, port, dir, spec(port, dir));
+      return await startOnce(name, port, dir, spec(port, dir), fixedDir === undefined);
     } catch (err) {
       lastError = err;
-      rmSync(dir, { recursive: true, force: true });
+      if (fixedDir === undefined) rmSync(dir, { recursive: true, force: true });
       // Only a lost race for the port is worth another attempt.
       if (!/address already in use|EADDRINUSE/i.test(String(err))) break;
     }
@@ -188,7 +193,7 @@ function installExitHook(): void {
   });
 }
 
-async function startOnce(name: string, port: number, dir: string, spec: SpawnSpec): Promise<ServerHandle> {
+async function startOnce(name: string, port: number, dir: string, spec: SpawnSpec, ownDir: boolean): Promise<ServerHandle> {
   installExitHook();
   const child = spawn(spec.command, spec.args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
@@ -235,10 +240,15 @@ async function startOnce(name: string, port: number, dir: string, spec: SpawnSpe
           await exited;
           clearTimeout(timer);
         }
-        rmSync(dir, { recursive: true, force: true });
+        if (ownDir) rmSync(dir, { recursive: true, force: true });
         return { code: exitInfo?.code ?? null, signal: exitInfo?.signal ?? null, killed };
       })();
       return stopping;
+    },
+    async kill() {
+      if (!handle.exited()) child.kill('SIGKILL');
+      await exited;
+      return { code: exitInfo?.code ?? null, signal: exitInfo?.signal ?? null, killed: true };
     },
   };
 

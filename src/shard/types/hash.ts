@@ -67,6 +67,11 @@ export class HashValue implements TypedValue {
   delete(field: string): boolean {
     return this.map.delete(field);
   }
+
+  /** How a snapshot recreates this hash: HSET with every pair, in order. */
+  serialize(): { command: string; items: Iterable<readonly string[]> } {
+    return { command: 'HSET', items: this.map.entries() };
+  }
 }
 
 /** The latin1 string form of argument bytes (a copy, safe to keep). */

@@ -50,6 +50,11 @@ export class SetValue implements TypedValue {
     return true;
   }
 
+  /** How a snapshot recreates this set: SADD with every member. */
+  serialize(): { command: string; items: Iterable<readonly string[]> } {
+    return { command: 'SADD', items: this.items.map((m) => [m]) };
+  }
+
   /** True when member was there. */
   remove(member: string): boolean {
     const at = this.index.get(member);
