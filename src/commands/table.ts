@@ -160,7 +160,8 @@ export interface ConnServerInfo {
   infoSections(): Map<string, string>;
 }
 
-export type ConnHandler = (ctx: ConnCtx, argv: Buffer[]) => void;
+/** Returns a promise when it answers later (writing into ctx.out before it settles). */
+export type ConnHandler = (ctx: ConnCtx, argv: Buffer[]) => void | Promise<void>;
 
 export interface CommandSpec {
   /** Lower case, as COMMAND prints it. */

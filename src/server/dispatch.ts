@@ -51,9 +51,9 @@ export function dispatch(conn: Connection, argv: Buffer[]): void {
   }
 }
 
-function connCtx(conn: Connection, shardReplies?: readonly Buffer[]): ConnCtx {
+function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scratch): ConnCtx {
   return {
-    out: scratch,
+    out,
     get db() {
       return conn.db;
     },
@@ -126,11 +126,20 @@ function splitByShard(conn: Connection, spec: CommandSpec, argv: Buffer[]): void
 
 function sendToAll(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
   const thread = conn.thread;
+  // The merging handler gets its own writer: it may finish after later commands have run.
   const finish = spec.connHandler
-    ? (parts: Buffer[]) => {
-        scratch.reset();
-        spec.connHandler!(connCtx(conn, parts), argv);
-        return Buffer.from(scratch.view());
+    ? (parts: Buffer[]): Buffer | Promise<Buffer> => {
+        const out = new ReplyWriter(256);
+        const done = spec.connHandler!(connCtx(conn, parts, out), argv);
+        if (!(done instanceof Promise)) return Buffer.from(out.view());
+        return done.then(
+          () => Buffer.from(out.view()),
+          (err: Error) => {
+            out.reset();
+            out.error(`ERR ${err.message}`);
+            return Buffer.from(out.view());
+          },
+        );
       }
     : null;
   const pending = new Pending(thread.shardCount, spec, null, finish);

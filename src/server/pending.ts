@@ -20,14 +20,19 @@ export class Pending {
   readonly spec: CommandSpec | null;
   /** For merges by position (MGET): for each part, the original index of each of its keys. */
   readonly positions: number[][] | null;
-  /** For merges done by a connection-thread handler (INFO): called with the parts. */
-  readonly finish: ((parts: Buffer[]) => Buffer) | null;
+  /**
+   * For merges done by a connection-thread handler (INFO): called with the parts. It may
+   * answer later (BACKUP compresses files first): the reply then arrives through onLateReply.
+   */
+  readonly finish: ((parts: Buffer[]) => Buffer | Promise<Buffer>) | null;
+  /** Set by the connection: a reply that completed after its parts arrived is ready. */
+  onLateReply: (() => void) | null = null;
 
   constructor(
     partCount: number,
     spec: CommandSpec | null,
     positions: number[][] | null = null,
-    finish: ((parts: Buffer[]) => Buffer) | null = null,
+    finish: ((parts: Buffer[]) => Buffer | Promise<Buffer>) | null = null,
   ) {
     this.parts = new Array(partCount).fill(null);
     this.outstanding = partCount;
@@ -58,7 +63,15 @@ export class Pending {
     this.parts[index] = Buffer.from(view);
     if (--this.outstanding === 0) {
       const parts = this.parts as Buffer[];
-      this.reply = this.finish ? this.finish(parts) : mergeReplies(this.spec!, parts, this.positions);
+      const reply = this.finish ? this.finish(parts) : mergeReplies(this.spec!, parts, this.positions);
+      if (!(reply instanceof Promise)) {
+        this.reply = reply;
+        return;
+      }
+      void reply.then((late) => {
+        this.reply = late;
+        this.onLateReply?.();
+      });
     }
   }
 }
