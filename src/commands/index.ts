@@ -8,6 +8,7 @@ import { STRING_COMMANDS } from './strings.ts';
 import { BIT_COMMANDS } from './bits.ts';
 import { KEY_COMMANDS } from './keys.ts';
 import { SERVER_COMMANDS } from './server.ts';
+import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...BIT_COMMANDS,
   ...KEY_COMMANDS,
   ...SERVER_COMMANDS,
+  ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
