@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../src/commands/index.ts';
-import { RunsOn, type CommandSpec } from '../src/commands/table.ts';
+import { INTERNAL, RunsOn, type CommandSpec } from '../src/commands/table.ts';
 import { CKV_SUPPORTED, REDIS_32_FAMILIES } from './redis-commands.ts';
 
 export const COMPAT_PATH = fileURLToPath(new URL('../docs/compatibility.md', import.meta.url));
@@ -19,7 +19,7 @@ const WHERE: Record<number, string> = {
 };
 
 export function renderCompatibility(): string {
-  const ours = new Map<string, CommandSpec>(COMMANDS.map((c) => [c.name, c]));
+  const ours = new Map<string, CommandSpec>(COMMANDS.filter((c) => (c.flags & INTERNAL) === 0).map((c) => [c.name, c]));
   const reference = new Set(Object.values(REDIS_32_FAMILIES).flat());
   let supported = 0;
   const lines = [

@@ -10,6 +10,7 @@ import { KEY_COMMANDS } from './keys.ts';
 import { SERVER_COMMANDS } from './server.ts';
 import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
+import { BACKUP_COMMANDS } from './backup.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SERVER_COMMANDS,
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
+  ...BACKUP_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HLL_COMMANDS,

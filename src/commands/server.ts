@@ -14,6 +14,7 @@ import {
   connCmd,
   FLAG_NAMES,
   forEachKeyIndex,
+  INTERNAL,
   LOADING,
   Merge,
   RANDOM,
@@ -40,7 +41,7 @@ function writeCommandInfo(out: ReplyWriter, spec: CommandSpec | undefined): void
 
 // COMMAND [COUNT | INFO name ... | GETKEYS cmd arg ...]
 function commandCommand(c: ConnCtx, argv: Buffer[]): void {
-  const table = c.server.commandTable();
+  const table = c.server.commandTable().filter((spec) => (spec.flags & INTERNAL) === 0);
   if (argv.length === 1) {
     c.out.arrayHeader(table.length);
     for (const spec of table) writeCommandInfo(c.out, spec);
@@ -53,7 +54,7 @@ function commandCommand(c: ConnCtx, argv: Buffer[]): void {
       return c.out.integer(table.length);
     case 'info':
       c.out.arrayHeader(argv.length - 2);
-      for (const name of argv.slice(2)) writeCommandInfo(c.out, c.server.lookup(name.toString('latin1')));
+      for (const name of argv.slice(2)) writeCommandInfo(c.out, visible(c.server.lookup(name.toString('latin1'))));
       return;
     case 'getkeys':
       if (argv.length < 3) break;
@@ -65,8 +66,11 @@ function commandCommand(c: ConnCtx, argv: Buffer[]): void {
   c.out.error(errUnknownSubcommand(sub, 'command'));
 }
 
+/** INTERNAL rows do not exist as far as clients can tell. */
+const visible = (spec: CommandSpec | undefined) => (spec && (spec.flags & INTERNAL) === 0 ? spec : undefined);
+
 function getkeys(c: ConnCtx, args: Buffer[]): void {
-  const spec = c.server.lookup(args[0]!.toString('latin1'));
+  const spec = visible(c.server.lookup(args[0]!.toString('latin1')));
   if (spec === undefined) return c.out.error('ERR Invalid command specified');
   if (!arityOk(spec, args.length)) return c.out.error('ERR Invalid number of arguments specified for command');
   if (spec.firstKey === 0) return c.out.error('ERR The command has no key arguments');

@@ -28,6 +28,7 @@ export const NOAUTH = 1 << 10; // allowed before AUTH (slotkv-internal, not prin
 export const SORT_FOR_SCRIPT = 1 << 11; // output sorted when called from a script
 export const MOVABLEKEYS = 1 << 12; // key positions depend on the arguments
 export const BLOCKING = 1 << 13; // may park the client until a key is ready (slotkv-internal)
+export const INTERNAL = 1 << 14; // sent by connection threads to shards only; clients cannot call it
 
 export const FLAG_NAMES: readonly [number, string][] = [
   [WRITE, 'write'],
@@ -117,7 +118,17 @@ export interface SnapshotControl {
   logOffset(): number;
   /** True while a background snapshot is being written. */
   saving(): boolean;
+  /** Snapshots begun and completed since startup. */
+  started(): number;
+  finished(): number;
+  /** Hard-links the last completed snapshot into dir; returns the link's path. */
+  linkLastSnapshot(dir: string): string;
+  /** Replaces the shard's data with the data set extracted in dir; returns records applied. */
+  restoreFrom(dir: string): number;
 }
+
+/** The key a command parks on to wait for the running snapshot to complete. */
+export const SNAPSHOT_DONE_KEY = '\u0000snapshot-done';
 
 /** Counters a shard keeps for INFO. */
 export interface ShardStats {
@@ -145,6 +156,8 @@ export interface ConnCtx {
   server: ConnServerInfo;
   /** For Merge.CUSTOM rows: the shards' replies, in shard order. */
   shardReplies?: readonly Buffer[];
+  /** Sends a command (usually an INTERNAL one) to every shard; resolves with their replies. */
+  fanOut(args: readonly (string | Buffer)[]): Promise<Buffer[]>;
 }
 
 export interface ConnServerInfo {

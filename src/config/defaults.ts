@@ -49,6 +49,7 @@ export const DIRECTIVES: readonly Directive[] = [
   d('appendfsync', 'enum', 'everysec', { values: ['always', 'everysec', 'no'] }),
   d('appendfilename', 'string', 'appendonly.aof', { inert: true }),
   d('save', 'string', '3600 1 300 100 60 10000'),
+  d('backup-retention', 'int', '7', { min: 0 }), // backup sets kept; 0 keeps all
   d('dbfilename', 'string', 'dump.rdb', { inert: true }),
   d('maxmemory', 'bytes', '0', { inert: true }),
   d('maxmemory-policy', 'enum', 'noeviction', {

@@ -17,7 +17,7 @@ import {
   errWrongArgs,
   ReplyWriter,
 } from '../commands/replies.ts';
-import { arityOk, forEachKeyIndex, NOAUTH, RunsOn, type CommandSpec, type ConnCtx } from '../commands/table.ts';
+import { arityOk, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec, type ConnCtx } from '../commands/table.ts';
 import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
@@ -34,7 +34,7 @@ function replyError(conn: Connection, message: string): void {
 export function dispatch(conn: Connection, argv: Buffer[]): void {
   const name = argv[0]!.latin1Slice(0, argv[0]!.length);
   const spec = lookupCommand(name);
-  if (spec === undefined) return replyError(conn, errUnknownCommand(name, argv.slice(1)));
+  if (spec === undefined || (spec.flags & INTERNAL) !== 0) return replyError(conn, errUnknownCommand(name, argv.slice(1)));
   if (!arityOk(spec, argv.length)) return replyError(conn, errWrongArgs(spec.name));
   if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return replyError(conn, ERR_NOAUTH);
   switch (spec.runsOn) {
@@ -70,13 +70,48 @@ function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scrat
     closeAfterReply: () => conn.closeAfterReply(),
     server: conn.thread.options.server,
     shardReplies,
+    fanOut: (args) => fanOut(conn, args),
   };
+}
+
+/** Sends args to every shard outside the client's reply queue; resolves with the replies. */
+function fanOut(conn: Connection, args: readonly (string | Buffer)[]): Promise<Buffer[]> {
+  const argv = args.map((a) => (typeof a === 'string' ? Buffer.from(a, 'latin1') : a));
+  const spec = lookupCommand(argv[0]!.latin1Slice())!;
+  const thread = conn.thread;
+  return new Promise((resolve) => {
+    const pending = new Pending(thread.shardCount, spec, null, (parts) => {
+      resolve(parts);
+      return Buffer.alloc(0);
+    });
+    for (let s = 0; s < thread.shardCount; s++) thread.send(s, conn, pending, s, spec, argv);
+  });
 }
 
 function runOnConnection(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
   scratch.reset();
-  spec.connHandler!(connCtx(conn), argv);
-  conn.reply(scratch.view());
+  const ctx = connCtx(conn);
+  const done = spec.connHandler!(ctx, argv);
+  if (!(done instanceof Promise)) return conn.reply(scratch.view());
+  // It answers later (it waits on shards or files): hold its place in the reply order, and
+  // give it a writer of its own for what it writes after its first await.
+  const out = new ReplyWriter(256);
+  out.raw(scratch.view());
+  scratch.reset();
+  ctx.out = out;
+  const pending = new Pending(1, spec, null, () => Buffer.alloc(0));
+  conn.enqueue(pending);
+  void done.then(
+    () => Buffer.from(out.view()),
+    (err: Error) => {
+      out.reset();
+      out.error(`ERR ${err.message}`);
+      return Buffer.from(out.view());
+    },
+  ).then((reply) => {
+    pending.reply = reply;
+    pending.onLateReply?.();
+  });
 }
 
 function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {

@@ -9,7 +9,9 @@
  */
 import type { CommandSpec } from '../commands/table.ts';
 import { loadShard } from '../log/loader.ts';
-import type { Manifest } from '../log/manifest.ts';
+import { readManifest, type Manifest } from '../log/manifest.ts';
+import { linkSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { LOG_ROTATE, LOG_SNAPSHOT_DONE } from '../ring/codec.ts';
 import { SLOT_COUNT } from '../routing/slot.ts';
 import type { Db } from './keyspace.ts';
@@ -42,6 +44,13 @@ export class ShardPersistence {
   changesSinceSave = 0;
   private changesAtStart = 0;
   private snapshot: SnapshotWriter | null = null;
+  /** Snapshots begun and completed since startup (BACKUP waits for one begun after it). */
+  started = 0;
+  finished = 0;
+  /** The file of the last completed snapshot. */
+  lastSnapshot: string | null = null;
+  /** Told when a snapshot completes (wakes commands waiting for it). */
+  onSnapshotDone: (() => void) | null = null;
   private readonly opts: PersistenceOptions;
   private readonly dbs: readonly Db[];
   private readonly control: (kind: number, args: readonly string[]) => void;
@@ -92,6 +101,7 @@ export class ShardPersistence {
     const o = this.opts;
     this.snapshot = new SnapshotWriter(o.dir, o.shardId, o.shardCount, this.logOffset, this.dbs);
     this.changesAtStart = this.changesSinceSave;
+    this.started++;
     return true;
   }
 
@@ -115,6 +125,8 @@ export class ShardPersistence {
       snap.abort();
       this.snapshot = null;
       this.lastSaveOk = false;
+      this.finished++;
+      this.onSnapshotDone?.();
       console.error(`shard ${this.opts.shardId}: snapshot failed: ${(e as Error).message}`);
       return '';
     }
@@ -123,6 +135,9 @@ export class ShardPersistence {
     this.lastSaveMs = Date.now();
     this.lastSaveOk = true;
     this.changesSinceSave -= this.changesAtStart;
+    this.finished++;
+    this.lastSnapshot = name;
+    this.onSnapshotDone?.();
     return name;
   }
 
@@ -147,6 +162,39 @@ export class ShardPersistence {
     const i = this.opts.shardId;
     const seen = Atomics.load(this.durable, i);
     if (seen < BigInt(this.logOffset)) Atomics.wait(this.durable, i, seen, timeoutMs);
+  }
+
+  /**
+   * Hard-links the last snapshot into `toDir` (a backup keeps it even after the next snapshot
+   * deletes the original); returns the link's path.
+   */
+  linkLastSnapshot(toDir: string): string {
+    if (this.lastSnapshot === null) throw new Error('no snapshot to link');
+    mkdirSync(toDir, { recursive: true });
+    const target = join(toDir, this.lastSnapshot);
+    rmSync(target, { force: true });
+    linkSync(join(this.opts.dir, this.lastSnapshot), target);
+    return target;
+  }
+
+  /**
+   * Replaces this shard's data with a backup's (extracted to `dir` with its manifest), then
+   * snapshots at once so that the log before the restore no longer counts.
+   */
+  restoreFrom(dir: string, apply: (db: number, spec: CommandSpec, argv: Buffer[]) => void): number {
+    const manifest = readManifest(dir);
+    if (manifest === null) throw new Error(`${dir}: no manifest`);
+    this.close();
+    for (const db of this.dbs) db.clear();
+    const o = this.opts;
+    const applied = loadShard(dir, manifest, {
+      shardId: o.shardId,
+      shardCount: o.shardCount,
+      apply,
+      flushSlots: () => {},
+    });
+    this.saveNow();
+    return applied;
   }
 
   /** Shutdown: a half-written snapshot is dropped (the log still holds everything). */

@@ -7,7 +7,7 @@
  */
 import { COMMANDS } from '../commands/index.ts';
 import { NULL_ARRAY, ReplyWriter } from '../commands/replies.ts';
-import { newShardStats, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
+import { newShardStats, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { CANCEL_BLOCKED, LOG_COMMAND, readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
@@ -65,6 +65,7 @@ export class Shard {
     this.gauges = new Int32Array(t.gauges);
     this.cronIntervalMs = Math.max(1, Math.floor(1000 / opts.hz));
     this.persistence = new ShardPersistence(opts.persistence, this.dbs, (kind, args) => this.appendRecord(kind, 0, args));
+    this.persistence.onSnapshotDone = () => this.dbs.forEach((_, i) => this.blocking.signal(i, SNAPSHOT_DONE_KEY));
     // An expiry is a write like any other: slaves and the log must see the key go, in order.
     this.dbs.forEach((db, i) => {
       db.onExpired = (key) => {
@@ -100,34 +101,50 @@ export class Shard {
         lastSaveMs: () => this.persistence.lastSaveMs,
         logOffset: () => this.persistence.logOffset,
         saving: () => this.persistence.saving,
+        started: () => this.persistence.started,
+        finished: () => this.persistence.finished,
+        linkLastSnapshot: (dir) => this.persistence.linkLastSnapshot(dir),
+        restoreFrom: (dir) => this.replay(() => this.persistence.restoreFrom(dir, this.applyLoaded)),
       },
     };
   }
 
   /** Replays the data directory into this shard (startup); returns the records applied. */
   load(): number {
-    const ctx = this.ctx;
-    const sink = new ReplyWriter(1024);
+    return this.replay(() => this.persistence.load(this.applyLoaded));
+  }
+
+  /** Runs a replay with logging off: what is replayed is already on disk. */
+  private replay(work: () => number): number {
+    const saved = { out: this.ctx.out, db: this.ctx.db, dbIndex: this.ctx.dbIndex };
     this.loading = true;
     try {
-      return this.persistence.load((dbIndex, spec, argv) => {
-        const now = Date.now();
-        ctx.now = now;
-        for (const db of this.dbs) db.now = now;
-        sink.reset();
-        ctx.out = sink;
-        ctx.db = this.dbs[dbIndex]!;
-        ctx.dbIndex = dbIndex;
-        ctx.dirty = 0;
-        spec.handler!(ctx, argv);
-        if (sink.len > 0 && sink.buf[0] === 0x2d /* '-' */) {
-          throw new Error(`${spec.name} failed: ${sink.buf.toString('latin1', 1, sink.len - 2)}`);
-        }
-      });
+      return work();
     } finally {
       this.loading = false;
+      Object.assign(this.ctx, saved);
     }
   }
+
+  private readonly loadSink = new ReplyWriter(1024);
+
+  /** Applies one replayed command; a replayed command that fails means the files are wrong. */
+  private readonly applyLoaded = (dbIndex: number, spec: CommandSpec, argv: Buffer[]): void => {
+    const ctx = this.ctx;
+    const sink = this.loadSink;
+    const now = Date.now();
+    ctx.now = now;
+    for (const db of this.dbs) db.now = now;
+    sink.reset();
+    ctx.out = sink;
+    ctx.db = this.dbs[dbIndex]!;
+    ctx.dbIndex = dbIndex;
+    ctx.dirty = 0;
+    spec.handler!(ctx, argv);
+    if (sink.len > 0 && sink.buf[0] === 0x2d /* '-' */) {
+      throw new Error(`${spec.name} failed: ${sink.buf.toString('latin1', 1, sink.len - 2)}`);
+    }
+  };
 
   /**
    * Drains every request ring once, runs what it found, and pushes the replies and log records
@@ -143,6 +160,7 @@ export class Shard {
     }
     if (this.blocking.size > 0) this.timeOutBlocked(now);
     if (this.persistence.saving) this.persistence.step();
+    if (this.blocking.hasReady()) this.serveReady();
     const backlog = this.flush();
     if (now >= this.nextCronAt) this.cron(now);
     return handled > 0 || backlog;

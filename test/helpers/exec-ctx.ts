@@ -61,6 +61,10 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
           lastSaveMs: () => shard.now,
           logOffset: () => 0,
           saving: () => false,
+          started: () => 0,
+          finished: () => 0,
+          linkLastSnapshot: () => '',
+          restoreFrom: () => 0,
         },
       };
       handler(ctx, argv);
