@@ -14,6 +14,7 @@ import { BACKUP_COMMANDS } from './backup.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
+import { GEO_COMMANDS } from './geo.ts';
 
 export const COMMANDS: readonly CommandSpec[] = [
   ...CONNECTION_COMMANDS,
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HLL_COMMANDS,
+  ...GEO_COMMANDS,
 ];
 
 const BY_NAME = new Map<string, CommandSpec>();
