@@ -24,6 +24,7 @@ export function formatFixed(x: number, digits: number): string {
     let n = (scaled - 1n) / 2n;
     if (n % 2n === 1n) n++;
     const s = n.toString().padStart(digits + 1, '0');
+    if (digits === 0) return sign + s;
     return `${sign}${s.slice(0, s.length - digits)}.${s.slice(s.length - digits)}`;
   }
   return sign + a.toFixed(digits);
