@@ -116,7 +116,9 @@ export class Shard {
 
   /** Runs a replay with logging off: what is replayed is already on disk. */
   private replay(work: () => number): number {
-    const saved = { out: this.ctx.out, db: this.ctx.db, dbIndex: this.ctx.dbIndex };
+    // Restores the running command's context after (a restore runs inside a command); what the
+    // replay changed must not count as that command's changes.
+    const saved = { out: this.ctx.out, db: this.ctx.db, dbIndex: this.ctx.dbIndex, dirty: this.ctx.dirty };
     this.loading = true;
     try {
       return work();

@@ -9,7 +9,7 @@
  * would hide every incompatibility.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -168,6 +168,7 @@ async function startWithRetries(
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const port = await freePort();
+    if (fixedDir !== undefined) mkdirSync(fixedDir, { recursive: true });
     const dir = fixedDir ?? mkdtempSync(join(tmpdir(), `${name}-test-`));
     try {
       return await startOnce(name, port, dir, spec(port, dir), fixedDir === undefined);
