@@ -15,6 +15,7 @@ import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
 import { GEO_COMMANDS } from './geo.ts';
+import { OBJECT_COMMANDS } from './object.ts';
 
 export const COMMANDS: readonly CommandSpec[] = [
   ...CONNECTION_COMMANDS,
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SET_COMMANDS,
   ...HLL_COMMANDS,
   ...GEO_COMMANDS,
+  ...OBJECT_COMMANDS,
 ];
 
 const BY_NAME = new Map<string, CommandSpec>();
