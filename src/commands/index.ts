@@ -7,6 +7,7 @@ import { CONNECTION_COMMANDS } from './connection.ts';
 import { STRING_COMMANDS } from './strings.ts';
 import { BIT_COMMANDS } from './bits.ts';
 import { KEY_COMMANDS } from './keys.ts';
+import { LIST_COMMANDS } from './lists.ts';
 import { SERVER_COMMANDS } from './server.ts';
 import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...STRING_COMMANDS,
   ...BIT_COMMANDS,
   ...KEY_COMMANDS,
+  ...LIST_COMMANDS,
   ...SERVER_COMMANDS,
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
