@@ -3,14 +3,18 @@
  *
  * Plain mode drives one running server (--host/--port) with each test in turn; when that server
  * is on this machine its threads' CPU is read from /proc (the pid comes from INFO server).
- * --compare starts slotkv and redis-server itself and runs them in alternation (compare.ts).
+ * --compare starts slotkv and redis-server itself and runs them in alternation (compare.ts);
+ * --compare-fsync does the same with the append-only log under each appendfsync setting
+ * (fsync.ts); --memory loads small keys of each type and reports bytes per key (memory.ts).
  * Every run writes JSON results and an SVG chart under bench-results/ unless --json/--svg say
  * where.
  */
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { renderChart, type ChartCell } from './chart.ts';
-import { compareTable, cpuTable, runCompare } from './compare.ts';
+import { compareTable, cpuTable, runCompare, type CompareResults } from './compare.ts';
+import { fsyncCostTable, fsyncPlan, fsyncTable } from './fsync.ts';
+import { memoryTable, runMemory } from './memory.ts';
 import { cpuReport, sampleThreads, type CpuReport, type ThreadLayout } from './cpu.ts';
 import { LoadPool, workloadsFor, type RunResult } from './load.ts';
 import { OptionError, parseOptions, USAGE, type Options } from './options.ts';
@@ -32,9 +36,11 @@ async function main(): Promise<number> {
   }
   const stamp = timestamp();
   const progress = new Progress();
-  const pool = new LoadPool(o.threads);
   const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+  if (o.memory) return await memoryMode(o, progress, machine, stamp);
+  const pool = new LoadPool(o.threads);
   try {
+    if (o.compareFsync) return await fsyncMode(o, pool, progress, machine, stamp);
     if (o.compare) {
       const r = await runCompare(o, pool, progress);
       const s = r.settings;
@@ -59,6 +65,41 @@ async function main(): Promise<number> {
   } finally {
     await pool.close();
   }
+}
+
+function settingsLine(r: CompareResults): string {
+  const s = r.settings;
+  return `${s.clients} clients, ${s.rounds} rounds of ${s.durationS}s (+${s.warmupS}s warmup) per cell, ` +
+    `${s.keyspace} keys, ${s.valueSize}-byte values, ${s.threads} load threads`;
+}
+
+async function fsyncMode(o: Options, pool: LoadPool, progress: Progress, machine: { nproc: number; cpu: string; node: string }, stamp: string): Promise<number> {
+  const r = await runCompare(o, pool, progress, fsyncPlan());
+  const head = `${settingsLine(r)}; appendonly yes, no snapshots, a fresh data dir per server`;
+  process.stdout.write(`\n${head}\n\n${fsyncTable(r)}\n\nThroughput under each setting over the same server's appendfsync no:\n\n` +
+    `${fsyncCostTable(r)}\n\nCPU per operation by thread group (µs/op, cores used in brackets):\n\n${cpuTable(r)}\n`);
+  const jsonPath = o.json ?? defaultPath('fsync', 'json', stamp);
+  const svgPath = o.svg ?? defaultPath('fsync', 'svg', stamp);
+  writeOut(jsonPath, `${JSON.stringify({ kind: 'compare-fsync', date: new Date().toISOString(), machine, ...r }, null, 2)}\n`);
+  writeOut(svgPath, renderChart({
+    title: 'slotkv vs redis-server, append-only log on',
+    subtitle: `${head}; ${machine.nproc} cores, ${machine.cpu}, node ${machine.node}`,
+    targets: r.targets,
+    workloads: r.workloads,
+    cells: r.cells.map((c): ChartCell => ({ target: c.target, workload: c.workload, opsPerSec: c.opsPerSec, p50: c.p50, p99: c.p99, p999: c.p999 })),
+  }));
+  process.stdout.write(`\nwrote ${jsonPath}\nwrote ${svgPath}\n`);
+  return r.cells.some((c) => c.errors > 0) ? 1 : 0;
+}
+
+async function memoryMode(o: Options, progress: Progress, machine: object, stamp: string): Promise<number> {
+  const r = await runMemory(o.memoryKeys, progress);
+  const skipped = r.skipped.map((s) => `\nskipped ${s.type}: ${s.reason}`).join('');
+  process.stdout.write(`\n${r.keys} keys per type, one fresh server per cell, persistence off${skipped}\n\n${memoryTable(r)}\n`);
+  const jsonPath = o.json ?? defaultPath('memory', 'json', stamp);
+  writeOut(jsonPath, `${JSON.stringify({ kind: 'memory', date: new Date().toISOString(), machine, ...r }, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${jsonPath}\n`);
+  return r.cells.some((c) => c.errors > 0) ? 1 : 0;
 }
 
 async function runPlain(o: Options, pool: LoadPool, progress: Progress, machine: object, stamp: string): Promise<number> {

@@ -9,7 +9,7 @@ import { cpuReport, sampleThreads, type CpuReport } from './cpu.ts';
 import type { LoadPool, RunResult, RunSettings, Workload } from './load.ts';
 import type { Options } from './options.ts';
 import { fixed, markdownTable, median, ms, opsText, type Progress } from './report.ts';
-import { command, compareTargets, startTarget, type Target } from './targets.ts';
+import { command, compareTargets, startTarget, type Target, type TargetSpec } from './targets.ts';
 
 export const COMPARE_WORKLOADS: Workload[] = [
   { name: 'SET', tests: ['set'], weights: [1], pipeline: 1 },
@@ -17,6 +17,20 @@ export const COMPARE_WORKLOADS: Workload[] = [
   { name: 'SET P16', tests: ['set'], weights: [1], pipeline: 16 },
   { name: 'GET P16', tests: ['get'], weights: [1], pipeline: 16 },
 ];
+
+/** What a comparison runs: the targets, the workloads, and which target each is measured against. */
+export interface ComparePlan {
+  specs: TargetSpec[];
+  workloads: Workload[];
+  /** Fill the keyspace before the first round (needed for GET). */
+  fill: boolean;
+  /** Name of the target whose median is the 1.00x of `target`'s ratio. */
+  baseline(target: string): string;
+}
+
+export function defaultPlan(): ComparePlan {
+  return { specs: compareTargets(), workloads: COMPARE_WORKLOADS, fill: true, baseline: () => 'redis' };
+}
 
 export interface CompareRun {
   round: number;
@@ -48,12 +62,12 @@ export interface CompareResults {
   cells: CompareCell[];
 }
 
-export async function runCompare(o: Options, pool: LoadPool, progress: Progress): Promise<CompareResults> {
+export async function runCompare(o: Options, pool: LoadPool, progress: Progress, plan: ComparePlan = defaultPlan()): Promise<CompareResults> {
   const rounds = o.quick ? Math.min(o.rounds, 3) : o.rounds;
   const durationMs = o.quick ? 1500 : o.duration * 1000;
   const warmupMs = o.quick ? 300 : 1000;
   const keyspace = o.quick ? Math.min(o.keyspace, 10_000) : o.keyspace;
-  const specs = compareTargets();
+  const { specs, workloads } = plan;
   const targets: Target[] = [];
   const runs: CompareRun[] = [];
   try {
@@ -66,15 +80,15 @@ export async function runCompare(o: Options, pool: LoadPool, progress: Progress)
       distribution: o.distribution, zipfExponent: o.zipfExponent, seed: o.seed, requests: null, durationMs, warmupMs,
     });
     // Every key exists before the first GET, on every target alike.
-    for (const t of targets) {
+    for (const t of plan.fill ? targets : []) {
       await pool.run({ name: 'fill', tests: ['set'], weights: [1], pipeline: 64 }, { ...base(t), clients: 4, requests: keyspace * 3 });
       const size = await command(t.port, 'DBSIZE');
       progress.done(`filled ${t.spec.name}: DBSIZE ${size.trim().slice(1)}`);
     }
-    const total = rounds * COMPARE_WORKLOADS.length * targets.length;
+    const total = rounds * workloads.length * targets.length;
     let n = 0;
     for (let round = 1; round <= rounds; round++) {
-      for (const w of COMPARE_WORKLOADS) {
+      for (const w of workloads) {
         for (const t of targets) {
           n++;
           const label = `round ${round}/${rounds} ${w.name} ${t.spec.name} (${n}/${total})`;
@@ -99,7 +113,7 @@ export async function runCompare(o: Options, pool: LoadPool, progress: Progress)
     for (const t of targets) await t.stop();
   }
   const cells: CompareCell[] = [];
-  for (const w of COMPARE_WORKLOADS) {
+  for (const w of workloads) {
     for (const spec of specs) {
       const mine = runs.filter((r) => r.target === spec.name && r.result.workload === w.name);
       if (mine.length === 0) continue;
@@ -122,12 +136,13 @@ export async function runCompare(o: Options, pool: LoadPool, progress: Progress)
     }
   }
   for (const c of cells) {
-    const redis = cells.find((r) => r.target === 'redis' && r.workload === c.workload);
+    const base = plan.baseline(c.target);
+    const redis = cells.find((r) => r.target === base && r.workload === c.workload);
     if (redis !== undefined && redis.opsPerSec > 0) c.ratioToRedis = c.opsPerSec / redis.opsPerSec;
   }
   return {
     targets: specs.map((s) => s.name),
-    workloads: COMPARE_WORKLOADS.map((w) => w.name),
+    workloads: workloads.map((w) => w.name),
     settings: { clients: o.clients, rounds, durationS: durationMs / 1000, warmupS: warmupMs / 1000, keyspace, valueSize: o.valueSize, threads: pool.threads },
     runs,
     cells,

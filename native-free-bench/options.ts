@@ -31,6 +31,12 @@ export interface Options {
   json: string | null;
   svg: string | null;
   compare: boolean;
+  /** --compare-fsync: SET against slotkv and redis-server under each appendfsync setting. */
+  compareFsync: boolean;
+  /** --memory: bytes per key of each data type, slotkv against redis-server. */
+  memory: boolean;
+  /** Keys loaded per type in --memory. */
+  memoryKeys: number;
   quick: boolean;
   /** Rounds of A B C ... alternation in --compare. */
   rounds: number;
@@ -56,6 +62,9 @@ export const DEFAULTS: Options = {
   json: null,
   svg: null,
   compare: false,
+  compareFsync: false,
+  memory: false,
+  memoryKeys: 1_000_000,
   quick: false,
   rounds: 3,
   seed: 1,
@@ -81,7 +90,12 @@ export const USAGE = `Usage: npm run bench -- [options]
   --svg FILE          write the chart (default under bench-results/)
   --compare           start slotkv (default), slotkv (--shards 1 --io-threads 0) and redis-server,
                       run GET/SET at pipeline 1 and 16 against each in alternation
-  --quick             with --compare: short runs, finishes in under 2 minutes
+  --compare-fsync     start slotkv and redis-server with appendfsync always, everysec and no (a fresh
+                      data dir each, no snapshots), run SET at pipeline 1 and 16 in alternation
+  --memory            load --keys small keys of each type (string, hash, list, set, zset) into fresh
+                      slotkv (1 shard; default) and redis-server, persistence off; report bytes per key
+  --keys N            keys per type in --memory (1000000)
+  --quick             with --compare or --compare-fsync: short runs, finishes in under 2 minutes
   --rounds N          alternation rounds in --compare (3)
   --seed N            key generator seed (1)`;
 
@@ -129,6 +143,7 @@ const ALIASES: Record<string, string> = {
 export function parseOptions(argv: readonly string[]): Options {
   const o: Options = { ...DEFAULTS, tests: [...DEFAULTS.tests] };
   let sawDuration = false;
+  let sawKeys = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     let inline: string | undefined;
@@ -163,6 +178,9 @@ export function parseOptions(argv: readonly string[]): Options {
       case '--json': o.json = value() ?? null; break;
       case '--svg': o.svg = value() ?? null; break;
       case '--compare': o.compare = true; break;
+      case '--compare-fsync': o.compareFsync = true; break;
+      case '--memory': o.memory = true; break;
+      case '--keys': o.memoryKeys = int(arg, value(), 1); sawKeys = true; break;
       case '--quick': o.quick = true; break;
       case '--rounds': o.rounds = int(arg, value(), 1); break;
       case '--seed': o.seed = int(arg, value(), 0); break;
@@ -170,7 +188,10 @@ export function parseOptions(argv: readonly string[]): Options {
     }
   }
   if (o.requests !== null && sawDuration) throw new OptionError('--requests and --duration exclude each other');
-  if (o.quick && !o.compare) throw new OptionError('--quick only applies to --compare');
+  const modes = [o.compare && '--compare', o.compareFsync && '--compare-fsync', o.memory && '--memory'].filter((m) => m !== false);
+  if (modes.length > 1) throw new OptionError(`${modes.join(' and ')} exclude each other`);
+  if (o.quick && !o.compare && !o.compareFsync) throw new OptionError('--quick only applies to --compare and --compare-fsync');
+  if (sawKeys && !o.memory) throw new OptionError('--keys only applies to --memory');
   // More threads than connections would leave threads idle.
   o.threads = Math.min(o.threads, o.clients);
   return o;

@@ -1,7 +1,9 @@
 /**
- * Servers the comparison starts and stops itself, each on a free port: slotkv in its default
- * configuration, slotkv on one shard and no I/O threads, and redis-server without persistence
- * when it is installed. A target is ready once it answers PING.
+ * Servers the comparisons start and stop themselves, each on a free port and in a fresh temporary
+ * data directory (removed at stop): for --compare slotkv in its default configuration, slotkv on
+ * one shard and no I/O threads, and redis-server, all without persistence; for --compare-fsync
+ * both servers with their append-only log under each appendfsync setting. A target is ready once
+ * it answers PING.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,13 +33,39 @@ export function redisInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Persistence off, spelled the same for both servers. */
+export const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no'];
+
 export function compareTargets(): TargetSpec[] {
+  // slotkv persists by default; the throughput compare measures both servers without it.
   const specs: TargetSpec[] = [
-    { name: 'slotkv', kind: 'slotkv', args: [] },
-    { name: 'slotkv 1 shard', kind: 'slotkv', args: ['--shards', '1', '--io-threads', '0'] },
+    { name: 'slotkv', kind: 'slotkv', args: [...NO_PERSISTENCE] },
+    { name: 'slotkv 1 shard', kind: 'slotkv', args: ['--shards', '1', '--io-threads', '0', ...NO_PERSISTENCE] },
   ];
-  if (redisInstalled()) specs.push({ name: 'redis', kind: 'redis', args: ['--save', '', '--appendonly', 'no'] });
+  if (redisInstalled()) specs.push({ name: 'redis', kind: 'redis', args: [...NO_PERSISTENCE] });
   return specs;
+}
+
+export const FSYNC_SETTINGS = ['always', 'everysec', 'no'] as const;
+export type FsyncSetting = (typeof FSYNC_SETTINGS)[number];
+
+/**
+ * slotkv (default shards and I/O threads) and redis-server under each appendfsync setting, with
+ * periodic snapshots off so that only the append-only log writes to disk. Named
+ * `<server> <setting>`; fsyncBaseline() pairs each with Redis under the same setting.
+ */
+export function fsyncTargets(): TargetSpec[] {
+  const specs: TargetSpec[] = [];
+  for (const f of FSYNC_SETTINGS) {
+    specs.push({ name: `slotkv ${f}`, kind: 'slotkv', args: ['--appendonly', 'yes', '--appendfsync', f, '--save', ''] });
+    if (redisInstalled()) specs.push({ name: `redis ${f}`, kind: 'redis', args: ['--appendonly', 'yes', '--appendfsync', f, '--save', ''] });
+  }
+  return specs;
+}
+
+/** The Redis target a target's ratio is taken against: `redis <setting>` for `<server> <setting>`. */
+export function fsyncBaseline(target: string): string {
+  return `redis ${target.slice(target.lastIndexOf(' ') + 1)}`;
 }
 
 export function freePort(): Promise<number> {
@@ -59,12 +87,11 @@ function nodeBinary(): string {
 export async function startTarget(spec: TargetSpec): Promise<Target> {
   const port = await freePort();
   let child: ChildProcess;
-  let dir: string | null = null;
+  const dir = mkdtempSync(join(tmpdir(), `${spec.kind}-bench-`));
   if (spec.kind === 'slotkv') {
-    dir = mkdtempSync(join(tmpdir(), 'slotkv-bench-'));
     child = spawn(nodeBinary(), [join(ROOT, 'src', 'main.ts'), '--port', String(port), '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'] });
   } else {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no', ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir() });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no', '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
   }
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -78,7 +105,7 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
       await exited;
       clearTimeout(timer);
     }
-    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitForPing(port, () => child.exitCode !== null, 20_000);

@@ -50,6 +50,28 @@ describe('bench option parsing', () => {
     expect(parseOptions(['--compare', '--quick'])).toMatchObject({ compare: true, quick: true });
   });
 
+  it('accepts --quick with --compare-fsync', () => {
+    expect(parseOptions(['--compare-fsync', '--quick'])).toMatchObject({ compareFsync: true, compare: false, quick: true });
+    expect(parseOptions(['--compare-fsync']).quick).toBe(false);
+  });
+
+  it('reads --memory with a million keys by default and --keys for a smaller run', () => {
+    expect(parseOptions(['--memory'])).toMatchObject({ memory: true, memoryKeys: 1_000_000 });
+    expect(parseOptions(['--memory', '--keys', '200000']).memoryKeys).toBe(200_000);
+    expect(parseOptions(['--keys=5000', '--memory']).memoryKeys).toBe(5000);
+    expect(() => parseOptions(['--memory', '--keys', '0'])).toThrow(/at least 1/);
+  });
+
+  it('refuses --keys outside --memory and --quick with --memory', () => {
+    expect(() => parseOptions(['--keys', '10'])).toThrow(/only applies to --memory/);
+    expect(() => parseOptions(['--memory', '--quick'])).toThrow(/only applies to --compare/);
+  });
+
+  it('refuses two modes at once', () => {
+    expect(() => parseOptions(['--compare', '--compare-fsync'])).toThrow(/--compare and --compare-fsync exclude each other/);
+    expect(() => parseOptions(['--memory', '--compare'])).toThrow(/exclude each other/);
+  });
+
   it('never runs more load threads than connections', () => {
     expect(parseOptions(['-c', '1', '--threads', '4']).threads).toBe(1);
   });
