@@ -257,6 +257,8 @@ export class Shard {
     while (this.blocking.hasReady()) {
       for (const waiters of this.blocking.takeReady()) {
         for (const b of waiters) {
+          // A waiter on several keys readied together is listed under each: serve it once.
+          if (this.blocking.find(b.thread, b.reqId) !== b) continue;
           if (this.run(b.thread, b.reqId, b.db, b.spec, b.argv)) continue; // still nothing
           this.unpark(b);
         }
