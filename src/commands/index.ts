@@ -40,6 +40,8 @@ for (const spec of COMMANDS) {
   if (BY_NAME.has(spec.name)) throw new Error(`command ${spec.name} is defined twice`);
   BY_NAME.set(spec.name, spec);
 }
+// Clients mostly send names in upper case: index that spelling too, sparing a toLowerCase.
+for (const spec of COMMANDS) BY_NAME.set(spec.name.toUpperCase(), spec);
 
 const IDS = new Map<CommandSpec, number>(COMMANDS.map((spec, i) => [spec, i]));
 

@@ -24,13 +24,7 @@ export interface ConnThreadOptions {
   server: ConnServerInfo;
 }
 
-interface InFlight {
-  conn: Connection;
-  pending: Pending;
-  part: number;
-}
-
-/** Request ids wrap at 2^32; a connection never has anywhere near that many in flight. */
+/** Request ids wrap at 2^32; far more than can ever be in flight at once. */
 const REQ_ID_MASK = 0xffffffff;
 
 export class ConnThread {
@@ -43,8 +37,9 @@ export class ConnThread {
   private readonly shardBells: Doorbell[];
   private readonly bell: Doorbell;
   private readonly gauges: Int32Array;
-  private readonly inFlight = new Map<number, InFlight>();
-  private nextReqId = 1;
+  /** Requests sent to shards and not yet answered, by request id. */
+  private readonly inFlight = new Map<number, Pending>();
+  private nextReqId = 0;
   private readonly dirtyShards: boolean[];
   private flushScheduled = false;
   private readonly connections = new Set<Connection>();
@@ -82,11 +77,18 @@ export class ConnThread {
     });
   }
 
-  /** Stages one request (or one part of a split request) for a shard. */
+  /**
+   * Stages one request (or one part of a split request) for a shard. The parts of one pending
+   * are sent in part order, one after another, so their ids are consecutive.
+   */
   send(shard: number, conn: Connection, pending: Pending, part: number, spec: CommandSpec, args: readonly Uint8Array[]): void {
     const reqId = this.nextReqId;
-    this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK || 1;
-    this.inFlight.set(reqId, { conn, pending, part });
+    this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK;
+    if (part === 0) {
+      pending.firstReqId = reqId;
+      pending.conn = conn;
+    }
+    this.inFlight.set(reqId, pending);
     if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
     this.stage(shard, reqId, conn.db, commandId(spec), args);
   }
@@ -154,12 +156,13 @@ export class ConnThread {
     for (let s = 0; s < this.readers.length; s++) {
       const n = this.readers[s]!.drain((buf, start, end) => {
         const reqId = buf.readUInt32LE(start);
-        const flight = this.inFlight.get(reqId);
-        if (flight === undefined) return;
+        const pending = this.inFlight.get(reqId);
+        if (pending === undefined) return;
         this.inFlight.delete(reqId);
-        if (flight.conn.closed) return; // it went away meanwhile: drop the reply
-        flight.conn.onShardReply(flight.pending, flight.part, buf.subarray(start + 4, end));
-        this.toFlush.add(flight.conn);
+        const conn = pending.conn!;
+        if (conn.closed) return; // it went away meanwhile: drop the reply
+        conn.onShardReply(pending, (reqId - pending.firstReqId) >>> 0, buf.subarray(start + 4, end));
+        this.toFlush.add(conn);
       });
       if (n > 0) any = true;
     }

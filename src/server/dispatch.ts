@@ -117,11 +117,16 @@ function runOnConnection(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
 function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
   let slot = -1;
   let cross = false;
-  forEachKeyIndex(spec, argv.length, (i) => {
-    const s = slotOfBytes(argv[i]!);
-    if (slot === -1) slot = s;
-    else if (s !== slot) cross = true;
-  }, argv);
+  if (spec.keys === undefined && spec.firstKey !== 0 && spec.firstKey === spec.lastKey) {
+    // The common single-key command: no key walk, no closure.
+    if (spec.firstKey < argv.length) slot = slotOfBytes(argv[spec.firstKey]!);
+  } else {
+    forEachKeyIndex(spec, argv.length, (i) => {
+      const s = slotOfBytes(argv[i]!);
+      if (slot === -1) slot = s;
+      else if (s !== slot) cross = true;
+    }, argv);
+  }
   if (cross) return replyError(conn, ERR_CROSSSLOT);
   const shard = slot === -1 ? 0 : conn.thread.slotTable[slot]!;
   const pending = new Pending(1, spec);

@@ -9,13 +9,20 @@
  */
 import { mergeReplies } from './merge.ts';
 import type { CommandSpec } from '../commands/table.ts';
+import type { Connection } from './connection.ts';
 
 export class Pending {
+  /** The connection whose queue this sits in (or that asked, for internal fan-outs). */
+  conn: Connection | null = null;
+  /** The request id of part 0; parts go out together, so part i has id firstReqId + i. */
+  firstReqId = 0;
   /** For a command that may block: where it went, so a disconnect can cancel it. */
   blockedAt: { shard: number; reqId: number } | null = null;
   /** The reply bytes once complete; null while parts are outstanding. */
   reply: Buffer | null = null;
-  private readonly parts: (Buffer | null)[];
+  /** Replies of a multi-part command, by part; null for single-part ones (the common case). */
+  private readonly parts: (Buffer | null)[] | null;
+  private readonly partCount: number;
   private outstanding: number;
   readonly spec: CommandSpec | null;
   /** For merges by position (MGET): for each part, the original index of each of its keys. */
@@ -34,7 +41,8 @@ export class Pending {
     positions: number[][] | null = null,
     finish: ((parts: Buffer[]) => Buffer | Promise<Buffer>) | null = null,
   ) {
-    this.parts = new Array(partCount).fill(null);
+    this.partCount = partCount;
+    this.parts = partCount > 1 ? new Array(partCount).fill(null) : null;
     this.outstanding = partCount;
     this.spec = spec;
     this.positions = positions;
@@ -43,7 +51,7 @@ export class Pending {
 
   /** True when one shard's reply is the whole reply, unmerged. */
   get single(): boolean {
-    return this.parts.length === 1 && this.finish === null;
+    return this.partCount === 1 && this.finish === null;
   }
 
   /** A pending that is complete from the start (a reply made on the connection thread). */
@@ -60,9 +68,9 @@ export class Pending {
       this.outstanding = 0;
       return;
     }
-    this.parts[index] = Buffer.from(view);
+    const parts = (this.parts ?? [null]) as Buffer[];
+    parts[index] = Buffer.from(view);
     if (--this.outstanding === 0) {
-      const parts = this.parts as Buffer[];
       const reply = this.finish ? this.finish(parts) : mergeReplies(this.spec!, parts, this.positions);
       if (!(reply instanceof Promise)) {
         this.reply = reply;
