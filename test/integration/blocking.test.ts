@@ -1,9 +1,13 @@
 /**
  * Blocking list pops over real TCP connections to a real slotkv: wake-ups on push, fairness
  * between waiters, timeouts, forgetting a client that disconnects while blocked, BRPOPLPUSH,
- * and CROSSSLOT for keys in different slots. A test waits for INFO's blocked_clients before
+ * CROSSSLOT for keys in different slots, and what a restart brings back after blocking pops
+ * (the log holds their effects, never the blocking command). A test waits for INFO's blocked_clients before
  * pushing, so it never races the waiter's arrival.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RespClient } from '../helpers/resp-client.ts';
 import { SLOTKV_CONFIGS, startSlotkv, type ServerHandle } from '../helpers/servers.ts';
@@ -145,5 +149,41 @@ describe.each(SLOTKV_CONFIGS)('blocking list pops against slotkv ($name)', (conf
     const [first, second] = await c.read(2);
     expect(first!.toString()).toBe(pair('p', 'v'));
     expect(second!.toString()).toBe('+PONG\r\n');
+  });
+});
+
+describe('lists after a restart', () => {
+  it('blocking pops replay as the pops they did, from the log and from a snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotkv-lists-'));
+    const servers: ServerHandle[] = [];
+    try {
+      const start = async () => {
+        const s = await startSlotkv({ shards: 2, ioThreads: 0, dir });
+        servers.push(s);
+        return [s, await RespClient.connect(s.port, s.host)] as const;
+      };
+      let [server, c] = await start();
+      const waiter = await RespClient.connect(server.port, server.host);
+      await waiter.send('BLPOP', '{r}q', '0');
+      for (let i = 0; i < 200 && !/blocked_clients:1/.test((await c.call('INFO', 'clients')).toString()); i++) await sleep(10);
+      await c.call('RPUSH', '{r}q', 'a', 'b', 'c');
+      expect((await waiter.read(1))[0]!.toString()).toBe(pair('{r}q', 'a'));
+      expect((await c.call('BRPOPLPUSH', '{r}q', '{r}d', '0')).toString()).toBe(bulk('c'));
+      await c.call('RPUSH', 'snap', '1', '2', '3');
+      expect((await c.call('SAVE')).toString()).toBe('+OK\r\n');
+      await c.call('LPOP', 'snap');
+      waiter.close();
+      c.close();
+      await server.stop();
+
+      [server, c] = await start();
+      expect((await c.call('LRANGE', '{r}q', '0', '-1')).toString()).toBe(`*1\r\n${bulk('b')}`);
+      expect((await c.call('LRANGE', '{r}d', '0', '-1')).toString()).toBe(`*1\r\n${bulk('c')}`);
+      expect((await c.call('LRANGE', 'snap', '0', '-1')).toString()).toBe(`*2\r\n${bulk('2')}${bulk('3')}`);
+      c.close();
+    } finally {
+      for (const s of servers) await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

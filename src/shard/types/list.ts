@@ -110,6 +110,15 @@ export class List implements TypedValue {
     this.maybeShrink();
   }
 
+  /** How a snapshot recreates this list (shard/serialize.ts): RPUSH of every element, head first. */
+  serialize(): { command: string; items: Iterable<readonly string[]> } {
+    return { command: 'RPUSH', items: this.elements() };
+  }
+
+  private *elements(): Generator<readonly string[]> {
+    for (let i = 0; i < this.length; i++) yield [this.at(i)];
+  }
+
   private maybeShrink(): void {
     const cap = this.items.length;
     if (cap > MIN_CAPACITY && this.length <= cap / 4) this.resize(cap / 2);

@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { LIST_COMMANDS } from '../../../src/commands/lists.ts';
 import { BLOCKING, DENYOOM, FAST, NOSCRIPT, READONLY, WRITE } from '../../../src/commands/table.ts';
 import { List, LIST_HEAD, LIST_TAIL } from '../../../src/shard/types/list.ts';
+import { emitKey } from '../../../src/shard/serialize.ts';
 import { decodeReply, fakeShard, type FakeShard } from '../../helpers/exec-ctx.ts';
 
 const WRONGTYPE = { error: 'WRONGTYPE Operation against a key holding the wrong kind of value' };
@@ -71,6 +72,16 @@ describe('the list deque', () => {
     expect(all()).toEqual(['a', 'X', 'b', 'c', 'd', 'e', 'f', 'g', 'Y', 'h']);
     list.trim(2, 3);
     expect(all()).toEqual(['b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('snapshots as RPUSH commands of at most 64 elements, head first, then its expiry', () => {
+    const list = new List();
+    for (let i = 0; i < 70; i++) list.push(String(i), i % 2 === 0 ? LIST_TAIL : LIST_HEAD);
+    const order = Array.from({ length: 70 }, (_, i) => list.at(i));
+    const emitted: (string | Uint8Array)[][] = [];
+    emitKey('l', list, 1234, (args) => emitted.push([...args]));
+    expect(emitted.map((c) => c.slice(0, 2))).toEqual([['RPUSH', 'l'], ['RPUSH', 'l'], ['PEXPIREAT', 'l']]);
+    expect(emitted.slice(0, 2).flatMap((c) => c.slice(2))).toEqual(order);
   });
 
   it('reports the quicklist encoding, as Redis 7.0 does for every list', () => {
