@@ -17,6 +17,7 @@ import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
 import { GEO_COMMANDS } from './geo.ts';
 import { OBJECT_COMMANDS } from './object.ts';
+import { SORT_COMMANDS } from './sort.ts';
 
 export const COMMANDS: readonly CommandSpec[] = [
   ...CONNECTION_COMMANDS,
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...HLL_COMMANDS,
   ...GEO_COMMANDS,
   ...OBJECT_COMMANDS,
+  ...SORT_COMMANDS,
 ];
 
 const BY_NAME = new Map<string, CommandSpec>();
