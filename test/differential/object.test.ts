@@ -39,7 +39,7 @@ describe.each(SLOTKV_CONFIGS)('OBJECT matches redis-server ($name)', (config) =>
       ['SADD', 's', '1', '2'], enc('s'), ['SADD', 's', 'x'], enc('s'),
       ['HSET', 'h', 'f', 'v'], enc('h'), ['HSET', 'h', 'g', 'v'.repeat(65)], enc('h'),
       ['ZADD', 'z', '1', 'a'], enc('z'), ['ZADD', 'z', '2', 'b'.repeat(65)], enc('z'),
-      ref('s'), ref('h'), ref('z'),
+      ['RPUSH', 'l', '1', 'a'], enc('l'), ref('s'), ref('h'), ref('z'), ref('l'),
     ]));
 
   it('reference counts are INT_MAX only for the shared integers 0..9999', () =>

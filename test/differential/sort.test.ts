@@ -9,7 +9,7 @@
  * and pqsort order as they please. Values out of double range come last in a test: redis-server
  * 7.0 does not clear errno before strtod, so one ERANGE poisons later SORTs on that connection.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mulberry32, unorderedArray, useDifferential, type Command } from '../helpers/differential.ts';
 import { SLOTKV_CONFIGS } from '../helpers/servers.ts';
 
@@ -86,6 +86,18 @@ describe.each(SLOTKV_CONFIGS)('SORT matches redis-server ($name)', (config) => {
       ['SORT', '{u}l', 'BY', 'nosort'], ['RPUSH', '{u}m', '1', 'nan'], ['SORT', '{u}m'],
       ['RPUSH', '{u}m2', '1', '5 '], ['SORT', '{u}m2'], ['RPUSH', '{u}m3', '1', '1e400'], ['SORT', '{u}m3'],
     ]));
+
+  it('on slotkv, patterns and STORE keys outside the slot of the sorted key answer CROSSSLOT', async () => {
+    const crossslot = "-CROSSSLOT Keys in request don't hash to the same slot\r\n";
+    const call = async (...args: string[]) => (await s.d.sub.call(...args)).toString('latin1');
+    await call('RPUSH', '{u}l', '1', '2');
+    await call('SET', 'w_1', '5');
+    for (const args of [['BY', 'w_*'], ['GET', 'w_*'], ['GET', 'h_*->f'], ['STORE', 'dst'], ['BY', 'nosort', 'GET', 'w_*']]) {
+      expect(await call('SORT', '{u}l', ...args), args.join(' ')).toBe(crossslot);
+    }
+    expect(await call('SORT', '{u}l', 'BY', 'nosort', 'GET', '#')).toBe('*2\r\n$1\r\n1\r\n$1\r\n2\r\n');
+    expect(await call('SORT', '{u}missing', 'BY', 'w_*')).toBe('*0\r\n');
+  });
 
   it('a seeded random sequence of SORT commands gives the same replies', async () => {
     const seed = 20240711;

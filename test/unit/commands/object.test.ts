@@ -12,10 +12,11 @@ import { SET_COMMANDS } from '../../../src/commands/sets.ts';
 import { HASH_COMMANDS } from '../../../src/commands/hashes.ts';
 import { ZSET_COMMANDS } from '../../../src/commands/zsets.ts';
 import { KEY_COMMANDS } from '../../../src/commands/keys.ts';
+import { LIST_COMMANDS } from '../../../src/commands/lists.ts';
 import { decodeReply, fakeShard, type FakeShard, type Reply } from '../../helpers/exec-ctx.ts';
 
 const ROWS = [...OBJECT_COMMANDS, ...STRING_COMMANDS, ...BIT_COMMANDS, ...SET_COMMANDS, ...HASH_COMMANDS,
-  ...ZSET_COMMANDS, ...KEY_COMMANDS];
+  ...ZSET_COMMANDS, ...KEY_COMMANDS, ...LIST_COMMANDS];
 const spec = (name: string) => ROWS.find((s) => s.name === name)!;
 
 let shard: FakeShard;
@@ -83,8 +84,14 @@ describe('OBJECT ENCODING of collections', () => {
     expect([encoding('s'), encoding('h'), encoding('z')]).toEqual(['hashtable', 'hashtable', 'skiplist']);
   });
 
+  it('lists are quicklists, as every list is in Redis 7.0', () => {
+    run('RPUSH', 'l', '1');
+    expect(encoding('l')).toBe('quicklist');
+    expect(refcount('l')).toBe(1);
+  });
+
   it('any other typed value answers with its own encoding getter', () => {
-    expect(objectEncoding({ type: 'list', encoding: 'quicklist' } as never)).toBe('quicklist');
+    expect(objectEncoding({ type: 'hash', encoding: 'ziplist' } as never)).toBe('ziplist');
   });
 });
 
