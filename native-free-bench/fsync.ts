@@ -55,6 +55,8 @@ export function fsyncTable(r: Pick<CompareResults, 'cells' | 'workloads'>): stri
   );
 }
 
+const LOGGED = FSYNC_SETTINGS.filter((f) => f !== 'no');
+
 /** How much each setting keeps of the same server's `no` throughput, per workload. */
 export function fsyncCostTable(r: Pick<CompareResults, 'cells' | 'workloads'>): string {
   const rows: string[][] = [];
@@ -63,11 +65,11 @@ export function fsyncCostTable(r: Pick<CompareResults, 'cells' | 'workloads'>): 
       const of = (f: string): number | undefined => r.cells.find((c) => c.target === `${server} ${f}` && c.workload === w)?.opsPerSec;
       const none = of('no');
       if (none === undefined || none <= 0) continue;
-      rows.push([server, w, ...FSYNC_SETTINGS.map((f) => {
+      rows.push([server, w, ...LOGGED.map((f) => {
         const v = of(f);
         return v === undefined ? '-' : `${fixed(v / none, 2)}x`;
       })]);
     }
   }
-  return markdownTable(['server', 'workload', ...FSYNC_SETTINGS.map((f) => `${f} / no`)], rows, [false, false, true, true, true]);
+  return markdownTable(['server', 'workload', ...LOGGED.map((f) => `${f} / no`)], rows, [false, false, true, true]);
 }

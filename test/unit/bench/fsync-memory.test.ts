@@ -51,8 +51,9 @@ describe('fsync compare plan', () => {
       cell('redis no', 'SET', 80_000, 1),
     ];
     const lines = fsyncCostTable({ cells, workloads: ['SET'] }).split('\n');
-    expect(lines[2]).toMatch(/^\| slotkv +\| SET +\| +0\.25x \| +0\.75x \| +1\.00x \|$/);
-    expect(lines[3]).toMatch(/^\| redis +\| SET +\| +- \| +- \| +1\.00x \|$/);
+    expect(lines[0]).toMatch(/^\| server +\| workload \| always \/ no \| everysec \/ no \|$/);
+    expect(lines[2]).toMatch(/^\| slotkv +\| SET +\| +0\.25x \| +0\.75x \|$/);
+    expect(lines[3]).toMatch(/^\| redis +\| SET +\| +- \| +- \|$/);
   });
 });
 
