@@ -26,6 +26,12 @@ export interface ComparePlan {
   fill: boolean;
   /** Name of the target whose median is the 1.00x of `target`'s ratio. */
   baseline(target: string): string;
+  /**
+   * Start each round one target later (A B C, B C A, C A B, ...) so that no target always runs
+   * in the same position: with logs on disk, the kernel's writeback of earlier targets' dirty
+   * pages lands on whoever runs tens of seconds later.
+   */
+  rotate?: boolean;
 }
 
 export function defaultPlan(): ComparePlan {
@@ -88,8 +94,10 @@ export async function runCompare(o: Options, pool: LoadPool, progress: Progress,
     const total = rounds * workloads.length * targets.length;
     let n = 0;
     for (let round = 1; round <= rounds; round++) {
+      const shift = plan.rotate === true ? (round - 1) % targets.length : 0;
+      const order = [...targets.slice(shift), ...targets.slice(0, shift)];
       for (const w of workloads) {
-        for (const t of targets) {
+        for (const t of order) {
           n++;
           const label = `round ${round}/${rounds} ${w.name} ${t.spec.name} (${n}/${total})`;
           let before = sampleThreads(t.pid);

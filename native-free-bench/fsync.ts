@@ -2,7 +2,7 @@
  * --compare-fsync: what the append-only log costs. slotkv (default shards and I/O threads) and
  * redis-server each run with appendfsync always, everysec and no, periodic snapshots off, in a
  * fresh data directory; SET at pipeline 1 and 16 runs against all six in alternation, the same
- * way as --compare (compare.ts), and each slotkv cell is compared with Redis under the same
+ * way as --compare (compare.ts) but with the order rotated each round, and each slotkv cell is compared with Redis under the same
  * setting. SET only: a read never reaches either server's log.
  */
 import type { CompareCell, ComparePlan, CompareResults } from './compare.ts';
@@ -16,7 +16,7 @@ export const FSYNC_WORKLOADS: Workload[] = [
 ];
 
 export function fsyncPlan(): ComparePlan {
-  return { specs: fsyncTargets(), workloads: FSYNC_WORKLOADS, fill: false, baseline: fsyncBaseline };
+  return { specs: fsyncTargets(), workloads: FSYNC_WORKLOADS, fill: false, baseline: fsyncBaseline, rotate: true };
 }
 
 function spreadText(c: CompareCell | undefined): string {

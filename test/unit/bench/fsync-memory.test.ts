@@ -31,6 +31,7 @@ describe('fsync compare plan', () => {
     expect(fsyncBaseline('redis no')).toBe('redis no');
     const plan = fsyncPlan();
     expect(plan.fill).toBe(false);
+    expect(plan.rotate).toBe(true);
     expect(plan.workloads.map((w) => [w.name, w.tests, w.pipeline])).toEqual([['SET', ['set'], 1], ['SET P16', ['set'], 16]]);
   });
 
