@@ -96,7 +96,7 @@ export const USAGE = `Usage: npm run bench -- [options]
                       slotkv (1 shard; default) and redis-server, persistence off; report bytes per key
   --keys N            keys per type in --memory (1000000)
   --quick             with --compare or --compare-fsync: short runs, finishes in under 2 minutes
-  --rounds N          alternation rounds in --compare (3)
+  --rounds N          alternation rounds in --compare and --compare-fsync (3)
   --seed N            key generator seed (1)`;
 
 export class OptionError extends Error {}
