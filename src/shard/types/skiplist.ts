@@ -91,8 +91,16 @@ function randomLevel(): number {
   return level;
 }
 
+/** Scratch for insert/delete: the search path (one list works at a time in a shard). */
+const update = new Array<ZNode>(MAX_LEVEL);
+const rank = new Array<number>(MAX_LEVEL);
+
 export class SkipList {
-  readonly header = new ZNode(MAX_LEVEL, 0, '');
+  /**
+   * The header's links grow with the list's level rather than starting at MAX_LEVEL: most
+   * sorted sets are small, and 32 empty links per set cost more than the set itself.
+   */
+  readonly header = new ZNode(1, 0, '');
   tail: ZNode | null = null;
   length = 0;
   level = 1;
@@ -104,8 +112,6 @@ export class SkipList {
 
   /** Inserts a pair that is not in the list yet; returns its node. */
   insert(score: number, member: string): ZNode {
-    const update = new Array<ZNode>(MAX_LEVEL);
-    const rank = new Array<number>(MAX_LEVEL);
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1]!;
@@ -123,6 +129,7 @@ export class SkipList {
         rank[i] = 0;
         update[i] = this.header;
         this.header.span[i] = this.length;
+        if (this.header.forward.length <= i) this.header.forward.push(null);
       }
       this.level = level;
     }
@@ -145,7 +152,6 @@ export class SkipList {
 
   /** Removes the pair; false when it is not there. */
   delete(score: number, member: string): boolean {
-    const update = new Array<ZNode>(MAX_LEVEL);
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       let f = x.forward[i]!;
