@@ -101,17 +101,22 @@ function runOnConnection(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
   ctx.out = out;
   const pending = new Pending(1, spec, null, () => Buffer.alloc(0));
   conn.enqueue(pending);
-  void done.then(
+  void settled(done, out).then((reply) => {
+    pending.reply = reply;
+    pending.onLateReply?.();
+  });
+}
+
+/** The reply a handler wrote into out once done settles, or its failure as an error reply. */
+function settled(done: Promise<void>, out: ReplyWriter): Promise<Buffer> {
+  return done.then(
     () => Buffer.from(out.view()),
     (err: Error) => {
       out.reset();
       out.error(`ERR ${err.message}`);
       return Buffer.from(out.view());
     },
-  ).then((reply) => {
-    pending.reply = reply;
-    pending.onLateReply?.();
-  });
+  );
 }
 
 function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
@@ -171,15 +176,7 @@ function sendToAll(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
     ? (parts: Buffer[]): Buffer | Promise<Buffer> => {
         const out = new ReplyWriter(256);
         const done = spec.connHandler!(connCtx(conn, parts, out), argv);
-        if (!(done instanceof Promise)) return Buffer.from(out.view());
-        return done.then(
-          () => Buffer.from(out.view()),
-          (err: Error) => {
-            out.reset();
-            out.error(`ERR ${err.message}`);
-            return Buffer.from(out.view());
-          },
-        );
+        return done instanceof Promise ? settled(done, out) : Buffer.from(out.view());
       }
     : null;
   const pending = new Pending(thread.shardCount, spec, null, finish);

@@ -3,7 +3,7 @@
  * reply decoder so unit tests can assert on what a handler wrote.
  */
 import { ReplyWriter } from '../../src/commands/replies.ts';
-import { newShardStats, type ExecCtx, type ShardHandler } from '../../src/commands/table.ts';
+import { newShardStats, type CommandSpec, type ExecCtx, type ShardHandler } from '../../src/commands/table.ts';
 import { Db } from '../../src/shard/keyspace.ts';
 
 export interface FakeShard {
@@ -72,6 +72,26 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
       return Buffer.from(out.view());
     },
   };
+  return shard;
+}
+
+/** The row of `table` named `name`; throws when there is none. */
+export function rowOf(table: readonly CommandSpec[], name: string): CommandSpec {
+  const row = table.find((c) => c.name === name.toLowerCase());
+  if (!row) throw new Error(`no row ${name}`);
+  return row;
+}
+
+/** Runs the row named by args[0] in db 0 (or `db`) and decodes its reply. */
+export function runRow(table: readonly CommandSpec[], shard: FakeShard, args: (string | Buffer)[], db = 0): Reply {
+  const name = typeof args[0] === 'string' ? args[0] : args[0]!.toString();
+  return decodeReply(shard.run(rowOf(table, name).handler as ShardHandler, args, db));
+}
+
+/** A fake shard at `now` whose db 0 holds each of keys with the value 'v'. */
+export function shardWithKeys(now: number, ...keys: string[]): FakeShard {
+  const shard = fakeShard(now);
+  for (const k of keys) shard.dbs[0]!.set(k, 'v');
   return shard;
 }
 

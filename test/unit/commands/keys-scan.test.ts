@@ -1,30 +1,16 @@
 import { describe, expect, it } from 'vitest';
 // KEY_COMMANDS lists the rows of keys-scan.ts too, as the registry sees them.
 import { KEY_COMMANDS } from '../../../src/commands/keys.ts';
-import type { CommandSpec, ShardHandler } from '../../../src/commands/table.ts';
+import type { CommandSpec } from '../../../src/commands/table.ts';
 import { SLOT_COUNT, slotOfLatin1 } from '../../../src/routing/slot.ts';
-import { decodeReply, fakeShard } from '../../helpers/exec-ctx.ts';
+import { decodeReply, fakeShard, rowOf, runRow, shardWithKeys } from '../../helpers/exec-ctx.ts';
 import type { FakeShard, Reply } from '../../helpers/exec-ctx.ts';
 
 const NOW = 1_700_000_000_000;
 
-function spec(name: string): CommandSpec {
-  const row = KEY_COMMANDS.find((c) => c.name === name);
-  if (!row) throw new Error(`no row ${name}`);
-  return row;
-}
-
-/** Runs a command by name in db 0 (or `db`) and decodes its reply. */
-function run(shard: FakeShard, args: (string | Buffer)[], db = 0): Reply {
-  const name = (typeof args[0] === 'string' ? args[0] : args[0]!.toString()).toLowerCase();
-  return decodeReply(shard.run(spec(name).handler as ShardHandler, args, db));
-}
-
-function withKeys(...keys: string[]): FakeShard {
-  const shard = fakeShard(NOW);
-  for (const k of keys) shard.dbs[0]!.set(k, 'v');
-  return shard;
-}
+const spec = (name: string): CommandSpec => rowOf(KEY_COMMANDS, name);
+const run = (shard: FakeShard, args: (string | Buffer)[], db = 0): Reply => runRow(KEY_COMMANDS, shard, args, db);
+const withKeys = (...keys: string[]): FakeShard => shardWithKeys(NOW, ...keys);
 
 const err = (error: string) => ({ error });
 
