@@ -81,7 +81,7 @@ function keysCommand(ctx: ExecCtx, argv: Buffer[]): void {
   // "*" skips the matcher, which (like Redis's) would not match the empty key.
   const all = pattern === '*';
   const slot = all ? -1 : patternSlot(pattern);
-  const candidates: Iterable<string> = slot === -1 ? db.data.keys() : (db.slotKeys(slot) ?? []);
+  const candidates: Iterable<string> = slot === -1 ? db.data.keys() : (db.slotKeys(slot)?.keys() ?? []);
   const found: string[] = [];
   for (const key of candidates) {
     if ((all || stringMatch(pattern, key)) && !db.isExpired(key)) found.push(key);
@@ -103,7 +103,7 @@ function randomkeyCommand(ctx: ExecCtx): void {
     const keys = db.slotKeys(randomNonEmptySlot(db));
     if (keys === undefined) break;
     let skip = Math.floor(Math.random() * keys.size);
-    for (const key of keys) {
+    for (const key of keys.keys()) {
       if (skip-- > 0) continue;
       if (db.lookup(key) !== undefined) return ctx.out.bulkLatin1(key);
       break;
@@ -198,7 +198,7 @@ function scanCommand(ctx: ExecCtx, argv: Buffer[]): void {
     slot++;
     if (keys === undefined) continue;
     visited += keys.size;
-    for (const key of keys) {
+    for (const key of keys.keys()) {
       if (pattern !== undefined && !stringMatch(pattern, key)) continue;
       if (type !== undefined && typeOf(db.data.get(key)!) !== type) continue;
       if (!db.isExpired(key)) found.push(key);

@@ -10,7 +10,8 @@
  *    from their type's `encoding` getter.
  *  - REFCOUNT is INT_MAX for the shared integers 0..9999 (Redis shares them while no LRU/LFU
  *    maxmemory policy is set, and slotkv's maxmemory-policy is inert), 1 for everything else.
- *  - IDLETIME is 0 for every key: slotkv does not track access times yet.
+ *  - IDLETIME: seconds since the key was last read or written, to the second, as Redis's LRU
+ *    clock (kept in the keyspace's slot index).
  *  - FREQ is the error Redis gives when no LFU policy is selected.
  */
 import { errUnknownSubcommand, errWrongArgs } from './replies.ts';
@@ -84,7 +85,9 @@ function objectCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const sub: Subcommand | undefined = SUBCOMMANDS.find((s) => argIs(subArg, s));
   if (sub === undefined) return ctx.out.error(errUnknownSubcommand(subArg.toString('latin1'), 'object'));
   if (argv.length !== 3) return ctx.out.error(errWrongArgs(`object|${sub}`));
-  const v = ctx.db.lookup(keyString(argv[2]!));
+  // OBJECT looks without touching, so IDLETIME reports the access before it (LOOKUP_NOTOUCH).
+  const key = keyString(argv[2]!);
+  const v = ctx.db.peek(key);
   if (v === undefined) return ctx.out.nullBulk();
   switch (sub) {
     case 'encoding':
@@ -92,8 +95,7 @@ function objectCommand(ctx: ExecCtx, argv: Buffer[]): void {
     case 'refcount':
       return ctx.out.integer(objectRefcount(v));
     case 'idletime':
-      // No access clock per key yet: every key looks just touched.
-      return ctx.out.integer(0);
+      return ctx.out.integer(ctx.db.idleSeconds(key));
     case 'freq':
       return ctx.out.error(ERR_NO_LFU);
   }

@@ -8,8 +8,10 @@
  * being appended to or bit-twiddled, and the collection types).
  *
  * Invariants: a key is in `expires` only if it is in `data`; every key in `data` is in exactly
- * one `slots[slot]` set. The slot index lets SCAN walk whole slots (so a cursor survives
- * deletions, see scanSlots) and lets data move between shards by slot.
+ * one `slots[slot]` map. The slot index lets SCAN walk whole slots (so a cursor survives
+ * deletions, see scanSlots) and lets data move between shards by slot; its values are each
+ * key's last access in whole seconds (Redis's LRU clock resolution), for OBJECT IDLETIME, kept
+ * there rather than in a map of their own because the index already pays for an entry per key.
  */
 import { SLOT_COUNT, slotOfLatin1 } from '../routing/slot.ts';
 
@@ -29,7 +31,7 @@ export function typeOf(v: Value): TypeName {
 export class Db {
   readonly data = new Map<string, Value>();
   readonly expires = new Map<string, number>();
-  private readonly slots: (Set<string> | undefined)[] = new Array(SLOT_COUNT);
+  private readonly slots: (Map<string, number> | undefined)[] = new Array(SLOT_COUNT);
   /** Bumped by every write that changes this db: drives WATCH and snapshot triggers later. */
   version = 0;
 
@@ -63,8 +65,15 @@ export class Db {
   beforeClear: (() => void) | null = null;
   writing = false;
 
-  /** The live value of key, deleting it first if it has expired (lazy expiry). */
+  /** The live value of key, deleting it first if it has expired (lazy expiry); counts as an access. */
   lookup(key: string): Value | undefined {
+    const v = this.peek(key);
+    if (v !== undefined) this.touch(key);
+    return v;
+  }
+
+  /** Like lookup() but leaves the access time alone (OBJECT, as Redis's LOOKUP_NOTOUCH). */
+  peek(key: string): Value | undefined {
     if (this.beforeChange !== null && this.writing) this.beforeChange(key);
     const v = this.data.get(key);
     if (v === undefined) return undefined;
@@ -76,6 +85,22 @@ export class Db {
     return v;
   }
 
+  /** Seconds since key was last read or written (OBJECT IDLETIME); key must exist. */
+  idleSeconds(key: string): number {
+    const at = this.slots[slotOfLatin1(key)]?.get(key) ?? this.clockSeconds();
+    return Math.max(0, this.clockSeconds() - at);
+  }
+
+  private clockSeconds(): number {
+    return Math.floor(this.now / 1000);
+  }
+
+  private touch(key: string): void {
+    const index = this.slots[slotOfLatin1(key)];
+    const now = this.clockSeconds();
+    if (index !== undefined && index.get(key) !== now) index.set(key, now);
+  }
+
   has(key: string): boolean {
     return this.lookup(key) !== undefined;
   }
@@ -85,8 +110,12 @@ export class Db {
     this.beforeChange?.(key);
     const had = this.data.has(key);
     this.data.set(key, value);
-    if (!had) this.indexAdd(key);
-    else if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (!had) {
+      this.indexAdd(key);
+    } else {
+      this.touch(key);
+      if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    }
     this.version++;
   }
 
@@ -126,15 +155,18 @@ export class Db {
     this.version++;
   }
 
-  /** Keys of one slot (live or not yet lazily expired); undefined when the slot is empty. */
-  slotKeys(slot: number): ReadonlySet<string> | undefined {
+  /**
+   * Keys of one slot (live or not yet lazily expired), each with its last access in seconds;
+   * undefined when the slot is empty.
+   */
+  slotKeys(slot: number): ReadonlyMap<string, number> | undefined {
     return this.slots[slot];
   }
 
 
   private indexAdd(key: string): void {
     const slot = slotOfLatin1(key);
-    (this.slots[slot] ??= new Set()).add(key);
+    (this.slots[slot] ??= new Map()).set(key, this.clockSeconds());
   }
 
   private indexRemove(key: string): void {

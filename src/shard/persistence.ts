@@ -82,7 +82,7 @@ export class ShardPersistence {
         for (const d of db === -1 ? this.dbs : [this.dbs[db]!]) {
           for (let slot = 0; slot < SLOT_COUNT; slot++) {
             const keys = d.slotKeys(slot);
-            if (keys !== undefined && inSlot(slot)) for (const key of [...keys]) d.delete(key);
+            if (keys !== undefined && inSlot(slot)) for (const key of [...keys.keys()]) d.delete(key);
           }
         }
       },

@@ -1,12 +1,11 @@
 /**
  * OBJECT compared byte for byte with redis-server: string encodings after SET, APPEND,
  * SETRANGE, SETBIT and INCR, collection encodings, shared-integer reference counts, FREQ's
- * policy error, HELP, nil for missing keys and the subcommand errors. IDLETIME is compared
- * only where both answer alike (missing keys, a key just written: redis-server says 0 within
- * its first second, slotkv always does).
+ * policy error, HELP, nil for missing keys and the subcommand errors, and IDLETIME after two
+ * idle seconds and after a read.
  */
-import { describe, it } from 'vitest';
-import { useDifferential } from '../helpers/differential.ts';
+import { describe, expect, it } from 'vitest';
+import { useDifferential, withinTolerance } from '../helpers/differential.ts';
 import { SLOTKV_CONFIGS } from '../helpers/servers.ts';
 
 const enc = (key: string) => ['OBJECT', 'ENCODING', key];
@@ -41,6 +40,16 @@ describe.each(SLOTKV_CONFIGS)('OBJECT matches redis-server ($name)', (config) =>
       ['ZADD', 'z', '1', 'a'], enc('z'), ['ZADD', 'z', '2', 'b'.repeat(65)], enc('z'),
       ['RPUSH', 'l', '1', 'a'], enc('l'), ref('s'), ref('h'), ref('z'), ref('l'),
     ]));
+
+  it('IDLETIME counts idle seconds, and a read resets it', async () => {
+    await s.d.run([['SET', 'idle', 'v'], ['SET', 'read', 'v']]);
+    await new Promise((r) => setTimeout(r, 2300));
+    // Redis's LRU clock ticks with its cron (every 100 ms), so a second boundary may fall
+    // differently for the two servers: allow one second either way, never for 0.
+    const [ref, sub] = await s.d.check({ cmd: ['OBJECT', 'IDLETIME', 'idle'], compare: withinTolerance(1) });
+    expect([ref.toString(), sub.toString()].every((r) => r === ':2\r\n' || r === ':3\r\n')).toBe(true);
+    await s.d.run([['GET', 'read'], ['OBJECT', 'IDLETIME', 'read']]);
+  });
 
   it('reference counts are INT_MAX only for the shared integers 0..9999', () =>
     s.d.run([

@@ -1,7 +1,7 @@
 /**
  * OBJECT on a fake shard: string encodings as redis-server 7.0.15 reported them after SET,
  * APPEND, SETRANGE, SETBIT and INCR; collection encodings from their types; shared-integer
- * reference counts; IDLETIME's fixed 0; FREQ's policy error; HELP, nil for missing keys and
+ * reference counts; IDLETIME's access clock; FREQ's policy error; HELP, nil for missing keys and
  * the subcommand errors.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -115,8 +115,16 @@ describe('OBJECT REFCOUNT', () => {
 });
 
 describe('OBJECT IDLETIME, FREQ, HELP and errors', () => {
-  it('IDLETIME is 0 for an existing key, since access times are not tracked', () => {
+  it('IDLETIME counts the seconds since the last read or write, and OBJECT itself does not touch', () => {
     run('SET', 'k', 'v');
+    expect(run('OBJECT', 'IDLETIME', 'k')).toBe(0);
+    shard.now += 7_500;
+    expect(run('OBJECT', 'IDLETIME', 'k')).toBe(7);
+    expect(run('OBJECT', 'IDLETIME', 'k')).toBe(7);
+    run('GET', 'k');
+    expect(run('OBJECT', 'IDLETIME', 'k')).toBe(0);
+    shard.now += 3_000;
+    run('APPEND', 'k', 'x');
     expect(run('OBJECT', 'IDLETIME', 'k')).toBe(0);
   });
 
