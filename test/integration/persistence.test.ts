@@ -181,6 +181,24 @@ describe('damaged files', () => {
   });
 });
 
+describe('save rules', () => {
+  it('snapshot a shard once its changes and the time since its last snapshot meet a rule', async () => {
+    const dir = dataDir();
+    const { c } = await start(dir, 1, ['--save', '1 3']);
+    await c.call('SET', 'a', '1');
+    await c.call('SET', 'b', '2');
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(manifest(dir).shards[0].snapshot).toBeNull(); // 2 changes: the rule wants 3
+    await c.call('SET', 'c', '3');
+    let snapshot = null;
+    for (let i = 0; i < 40 && snapshot === null; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      snapshot = manifest(dir).shards[0].snapshot;
+    }
+    expect(snapshot).toMatch(/^snap-0of1-\d+\.skv$/);
+  });
+});
+
 describe('snapshot commands', () => {
   it('SAVE, BGSAVE, BGREWRITEAOF and LASTSAVE answer as Redis does, and drop old log segments', async () => {
     const dir = dataDir();
