@@ -149,6 +149,9 @@ export type ShardHandler = (ctx: ExecCtx, argv: Buffer[]) => void;
 /** What a connection-thread handler sees: the client's state and the server's. */
 export interface ConnCtx {
   out: ReplyWriter;
+  /** The client's id (unique for the server's lifetime) and name. */
+  readonly clientId: number;
+  clientName: string;
   db: number;
   authenticated: boolean;
   /** Ends the connection once the replies queued so far are written (QUIT). */
@@ -165,6 +168,8 @@ export interface ConnServerInfo {
   readonly instanceId: string;
   readonly shardCount: number;
   readonly databases: number;
+  /** The Redis version slotkv answers as (INFO, HELLO). */
+  readonly redisVersion: string;
   /** Every configuration directive's text (CONFIG GET). */
   readonly config: ReadonlyMap<string, string>;
   commandTable(): readonly CommandSpec[];

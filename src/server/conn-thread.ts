@@ -62,13 +62,14 @@ export class ConnThread {
 
   /** Takes over an accepted socket. */
   adopt(socket: Socket): void {
-    Atomics.add(this.gauges, GAUGE_TOTAL_CONNECTIONS, 1);
+    // Client ids are the count of connections so far: unique across threads, as in Redis.
+    const id = Atomics.add(this.gauges, GAUGE_TOTAL_CONNECTIONS, 1) + 1;
     if (Atomics.load(this.gauges, GAUGE_CONNECTED_CLIENTS) >= this.options.maxClients) {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
     Atomics.add(this.gauges, GAUGE_CONNECTED_CLIENTS, 1);
-    const conn = new Connection(this, socket);
+    const conn = new Connection(this, socket, id);
     this.connections.add(conn);
     socket.once('close', () => {
       this.connections.delete(conn);

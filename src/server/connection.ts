@@ -13,6 +13,9 @@ import { Pending } from './pending.ts';
 export class Connection {
   readonly thread: ConnThread;
   readonly socket: Socket;
+  readonly id: number;
+  /** CLIENT SETNAME / HELLO SETNAME. */
+  name = '';
   db = 0;
   authenticated: boolean;
   closed = false;
@@ -22,9 +25,10 @@ export class Connection {
   private readonly out = new ReplyWriter(4096);
   readonly framer: Framer;
 
-  constructor(thread: ConnThread, socket: Socket) {
+  constructor(thread: ConnThread, socket: Socket, id: number) {
     this.thread = thread;
     this.socket = socket;
+    this.id = id;
     this.authenticated = thread.options.server.requirePass === '';
     this.framer = new Framer(
       {

@@ -54,6 +54,13 @@ export function dispatch(conn: Connection, argv: Buffer[]): void {
 function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scratch): ConnCtx {
   return {
     out,
+    clientId: conn.id,
+    get clientName() {
+      return conn.name;
+    },
+    set clientName(value: string) {
+      conn.name = value;
+    },
     get db() {
       return conn.db;
     },

@@ -36,6 +36,7 @@ export function serverInfoFor(data: ServerInfoData): ConnServerInfo {
     shardCount: data.shardCount,
     databases: data.databases,
     config: data.config,
+    redisVersion: REDIS_VERSION,
     commandTable: () => COMMANDS,
     lookup: lookupCommand,
     infoSections() {
