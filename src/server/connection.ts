@@ -70,11 +70,13 @@ export class Connection {
   /** A command that went to shards: its reply comes later, in its turn. */
   enqueue(pending: Pending): void {
     this.queue.push(pending);
-    pending.onLateReply = () => {
-      if (this.closed) return;
-      this.releaseReady();
-      this.thread.wantsFlush(this);
-    };
+  }
+
+  /** A queued reply completed outside a shard-reply batch (an async merge): send what is ready. */
+  releaseLate(): void {
+    if (this.closed) return;
+    this.releaseReady();
+    this.thread.wantsFlush(this);
   }
 
   onShardReply(pending: Pending, part: number, view: Buffer): void {

@@ -107,11 +107,9 @@ function runOnConnection(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
   scratch.reset();
   ctx.out = out;
   const pending = new Pending(1, spec, null, () => Buffer.alloc(0));
+  pending.conn = conn;
   conn.enqueue(pending);
-  void settled(done, out).then((reply) => {
-    pending.reply = reply;
-    pending.onLateReply?.();
-  });
+  void settled(done, out).then((reply) => pending.lateReply(reply));
 }
 
 /** The reply a handler wrote into out once done settles, or its failure as an error reply. */

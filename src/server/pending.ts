@@ -29,11 +29,10 @@ export class Pending {
   readonly positions: number[][] | null;
   /**
    * For merges done by a connection-thread handler (INFO): called with the parts. It may
-   * answer later (BACKUP compresses files first): the reply then arrives through onLateReply.
+   * answer later (BACKUP compresses files first): the reply then reaches the connection
+   * through lateReply().
    */
   readonly finish: ((parts: Buffer[]) => Buffer | Promise<Buffer>) | null;
-  /** Set by the connection: a reply that completed after its parts arrived is ready. */
-  onLateReply: (() => void) | null = null;
 
   constructor(
     partCount: number,
@@ -52,6 +51,12 @@ export class Pending {
   /** True when one shard's reply is the whole reply, unmerged. */
   get single(): boolean {
     return this.partCount === 1 && this.finish === null;
+  }
+
+  /** Completes a pending whose reply was made after its parts arrived (an async merge). */
+  lateReply(reply: Buffer): void {
+    this.reply = reply;
+    this.conn?.releaseLate();
   }
 
   /** A pending that is complete from the start (a reply made on the connection thread). */
@@ -76,10 +81,7 @@ export class Pending {
         this.reply = reply;
         return;
       }
-      void reply.then((late) => {
-        this.reply = late;
-        this.onLateReply?.();
-      });
+      void reply.then((late) => this.lateReply(late));
     }
   }
 }
