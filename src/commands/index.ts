@@ -12,6 +12,7 @@ import { SERVER_COMMANDS } from './server.ts';
 import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { BACKUP_COMMANDS } from './backup.ts';
+import { TRANSACTION_COMMANDS } from './transactions.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...BACKUP_COMMANDS,
+  ...TRANSACTION_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HLL_COMMANDS,

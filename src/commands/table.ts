@@ -106,6 +106,20 @@ export interface ExecCtx {
   signalReady(key: string): void;
   /** This shard's snapshots (SAVE, BGSAVE, LASTSAVE). */
   persistence: SnapshotControl;
+  /**
+   * Runs one command of a transaction right here, writing its reply into `out` and logging it
+   * as if it had run alone; a blocking command answers nil instead of waiting, as in Redis.
+   */
+  execNested(argv: Buffer[]): void;
+  /** WATCHed keys on this shard, per client. */
+  watches: WatchControl;
+}
+
+export interface WatchControl {
+  watch(clientId: number, keys: readonly string[]): void;
+  unwatch(clientId: number): void;
+  /** True once a write changed one of the client's watched keys. */
+  isDirty(clientId: number): boolean;
 }
 
 export interface SnapshotControl {
@@ -161,6 +175,17 @@ export interface ConnCtx {
   shardReplies?: readonly Buffer[];
   /** Sends a command (usually an INTERNAL one) to every shard; resolves with their replies. */
   fanOut(args: readonly (string | Buffer)[]): Promise<Buffer[]>;
+  /** MULTI/EXEC/DISCARD/WATCH/UNWATCH on this connection; the last four reply by themselves. */
+  transaction: TransactionControl;
+}
+
+export interface TransactionControl {
+  /** Opens a transaction; an error text if one is open already. */
+  multi(): string | undefined;
+  exec(): void;
+  discard(): void;
+  watch(keys: readonly Buffer[]): void;
+  unwatch(): void;
 }
 
 export interface ConnServerInfo {

@@ -5,7 +5,7 @@
  * after the turn's socket reads; replies are drained whenever a shard rings this thread's bell.
  */
 import type { Socket } from 'node:net';
-import { commandId } from '../commands/index.ts';
+import { commandId, lookupCommand } from '../commands/index.ts';
 import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { CANCEL_BLOCKED, writeArgs, writeRequestHeader } from '../ring/codec.ts';
@@ -13,7 +13,7 @@ import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
 import { Connection } from './connection.ts';
-import type { Pending } from './pending.ts';
+import { Pending } from './pending.ts';
 
 export interface ConnThreadOptions {
   id: number;
@@ -92,6 +92,13 @@ export class ConnThread {
     this.inFlight.set(reqId, pending);
     if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
     this.stage(shard, reqId, conn.db, commandId(spec), args);
+  }
+
+  /** A closed connection's WATCH: the shard forgets it (the reply is dropped). */
+  forgetWatches(conn: Connection): void {
+    if (conn.watch === null) return;
+    const spec = lookupCommand('slotkv-unwatch')!;
+    this.send(this.slotTable[conn.watch.slot]!, conn, new Pending(1, spec), 0, spec, [Buffer.from('slotkv-unwatch'), Buffer.from(String(conn.id))]);
   }
 
   /** Asks a shard to drop a parked command whose client went away. */

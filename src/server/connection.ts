@@ -9,6 +9,7 @@ import type { ConnThread } from './conn-thread.ts';
 import { dispatch } from './dispatch.ts';
 import { Framer } from './framer.ts';
 import { Pending } from './pending.ts';
+import type { Transaction, WatchState } from './transaction.ts';
 
 export class Connection {
   readonly thread: ConnThread;
@@ -16,6 +17,9 @@ export class Connection {
   readonly id: number;
   /** CLIENT SETNAME / HELLO SETNAME. */
   name = '';
+  /** The open MULTI, if any, and the slot of the keys this client WATCHes, if any. */
+  tx: Transaction | null = null;
+  watch: WatchState | null = null;
   db = 0;
   authenticated: boolean;
   closed = false;
@@ -57,6 +61,7 @@ export class Connection {
       this.queue.toArray().forEach((p) => {
         if (p.blockedAt && p.reply === null) this.thread.cancelBlocked(p.blockedAt.shard, p.blockedAt.reqId);
       });
+      if (this.watch !== null) this.thread.forgetWatches(this);
     });
     socket.resume();
   }

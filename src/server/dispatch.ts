@@ -13,14 +13,16 @@ import { lookupCommand } from '../commands/index.ts';
 import {
   ERR_CROSSSLOT,
   ERR_NOAUTH,
+  QUEUED,
   errUnknownCommand,
   errWrongArgs,
   ReplyWriter,
 } from '../commands/replies.ts';
-import { arityOk, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec, type ConnCtx } from '../commands/table.ts';
+import { arityOk, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec, type ConnCtx, type TransactionControl } from '../commands/table.ts';
 import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
+import { ERR_EXECABORT, execRequest, execSlot, queueCommand, queuesInTransaction, Transaction } from './transaction.ts';
 
 /** Scratch for replies made on the connection thread; copied out before the next command. */
 const scratch = new ReplyWriter(4096);
@@ -34,9 +36,13 @@ function replyError(conn: Connection, message: string): void {
 export function dispatch(conn: Connection, argv: Buffer[]): void {
   const name = argv[0]!.latin1Slice(0, argv[0]!.length);
   const spec = lookupCommand(name);
-  if (spec === undefined || (spec.flags & INTERNAL) !== 0) return replyError(conn, errUnknownCommand(name, argv.slice(1)));
-  if (!arityOk(spec, argv.length)) return replyError(conn, errWrongArgs(spec.name));
-  if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return replyError(conn, ERR_NOAUTH);
+  if (spec === undefined || (spec.flags & INTERNAL) !== 0) return txError(conn, errUnknownCommand(name, argv.slice(1)));
+  if (!arityOk(spec, argv.length)) return txError(conn, errWrongArgs(spec.name));
+  if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return txError(conn, ERR_NOAUTH);
+  if (queuesInTransaction(conn, spec)) {
+    const refused = queueCommand(conn, spec, argv);
+    return refused === undefined ? conn.reply(QUEUED) : replyError(conn, refused);
+  }
   switch (spec.runsOn) {
     case RunsOn.CONN:
       return runOnConnection(conn, spec, argv);
@@ -49,6 +55,67 @@ export function dispatch(conn: Connection, argv: Buffer[]): void {
     case RunsOn.CURSOR:
       return sendByCursor(conn, spec, argv);
   }
+}
+
+/** An error that, inside MULTI, also dooms the transaction (EXEC answers EXECABORT). */
+function txError(conn: Connection, message: string): void {
+  if (conn.tx !== null) conn.tx.failed = true;
+  replyError(conn, message);
+}
+
+/** Sends an INTERNAL command to one shard; its reply is the client's reply, in order. */
+function sendInternal(conn: Connection, shard: number, argv: Buffer[]): void {
+  const spec = lookupCommand(argv[0]!.latin1Slice())!;
+  const pending = new Pending(1, spec);
+  conn.enqueue(pending);
+  conn.thread.send(shard, conn, pending, 0, spec, argv);
+}
+
+/** Answers are written into out; commands answered by a shard write nothing there. */
+function transactionControl(conn: Connection, out: ReplyWriter): TransactionControl {
+  const shardOf = (slot: number) => conn.thread.slotTable[slot]!;
+  const unwatchRequest = () => [Buffer.from('slotkv-unwatch'), Buffer.from(String(conn.id))];
+  return {
+    multi() {
+      if (conn.tx !== null) return 'ERR MULTI calls can not be nested';
+      conn.tx = new Transaction(conn.watch?.slot ?? -1);
+      return undefined;
+    },
+    exec() {
+      const tx = conn.tx;
+      if (tx === null) return out.error('ERR EXEC without MULTI');
+      if (tx.failed) {
+        conn.tx = null;
+        if (conn.watch !== null) conn.thread.forgetWatches(conn);
+        conn.watch = null;
+        return out.error(ERR_EXECABORT);
+      }
+      sendInternal(conn, shardOf(execSlot(conn)), execRequest(conn));
+      conn.tx = null;
+      conn.watch = null; // the shard drops the watch as it runs EXEC
+    },
+    discard() {
+      if (conn.tx === null) return out.error('ERR DISCARD without MULTI');
+      conn.tx = null;
+      if (conn.watch === null) return out.ok();
+      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest());
+      conn.watch = null;
+    },
+    watch(keys) {
+      if (conn.tx !== null) return out.error('ERR WATCH inside MULTI is not allowed');
+      const slot = slotOfBytes(keys[0]!);
+      if (keys.some((k) => slotOfBytes(k) !== slot) || (conn.watch !== null && conn.watch.slot !== slot)) {
+        return out.error(ERR_CROSSSLOT);
+      }
+      conn.watch = { slot };
+      sendInternal(conn, shardOf(slot), [Buffer.from('slotkv-watch'), Buffer.from(String(conn.id)), ...keys]);
+    },
+    unwatch() {
+      if (conn.watch === null) return out.ok();
+      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest());
+      conn.watch = null;
+    },
+  };
 }
 
 function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scratch): ConnCtx {
@@ -78,6 +145,9 @@ function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scrat
     server: conn.thread.options.server,
     shardReplies,
     fanOut: (args) => fanOut(conn, args),
+    get transaction() {
+      return transactionControl(conn, out);
+    },
   };
 }
 
@@ -99,7 +169,8 @@ function runOnConnection(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
   scratch.reset();
   const ctx = connCtx(conn);
   const done = spec.connHandler!(ctx, argv);
-  if (!(done instanceof Promise)) return conn.reply(scratch.view());
+  // Transaction commands may have queued their own reply (from a shard) and written nothing.
+  if (!(done instanceof Promise)) return scratch.len > 0 ? conn.reply(scratch.view()) : undefined;
   // It answers later (it waits on shards or files): hold its place in the reply order, and
   // give it a writer of its own for what it writes after its first await.
   const out = new ReplyWriter(256);

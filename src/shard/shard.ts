@@ -5,17 +5,18 @@
  * shard's write log. One Shard lives in one worker thread and nothing else touches its data,
  * so commands need no locks and are atomic by construction.
  */
-import { COMMANDS } from '../commands/index.ts';
+import { COMMANDS, lookupCommand } from '../commands/index.ts';
 import { NULL_ARRAY, ReplyWriter } from '../commands/replies.ts';
-import { newShardStats, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
+import { forEachKeyIndex, newShardStats, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { CANCEL_BLOCKED, LOG_COMMAND, readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_BLOCKED_CLIENTS, type Topology } from '../ring/topology.ts';
 import { BlockingRegistry, type Blocked } from './blocking.ts';
+import { WatchRegistry } from './watches.ts';
 import { activeExpireCycle } from './expiry.ts';
-import { Db } from './keyspace.ts';
+import { Db, keyString } from './keyspace.ts';
 import { ShardPersistence, type PersistenceOptions } from './persistence.ts';
 
 export interface ShardOptions {
@@ -42,6 +43,7 @@ export class Shard {
   private readonly repliedTo: boolean[];
   private propagated = false;
   private readonly blocking = new BlockingRegistry();
+  private readonly watches = new WatchRegistry();
   /** Set when the running handler called ctx.block(): [keys, deadline]. */
   private parked: [readonly string[], number] | null = null;
   private readonly gauges: Int32Array;
@@ -66,11 +68,12 @@ export class Shard {
     this.cronIntervalMs = Math.max(1, Math.floor(1000 / opts.hz));
     this.persistence = new ShardPersistence(opts.persistence, this.dbs, (kind, args) => this.appendRecord(kind, 0, args));
     this.persistence.onSnapshotDone = () => this.dbs.forEach((_, i) => this.blocking.signal(i, SNAPSHOT_DONE_KEY));
-    // An expiry is a write like any other: slaves and the log must see the key go, in order.
+    // An expiry is a write like any other: slaves and the log must see the key go, in order,
+    // and a client watching the key must see it change.
     this.dbs.forEach((db, i) => {
       db.onExpired = (key) => {
         this.stats.expiredKeys++;
-        this.appendLog(i, ['DEL', key]);
+        this.expired(i, key);
       };
     });
     const shard = this;
@@ -94,6 +97,12 @@ export class Shard {
       },
       signalReady(key) {
         shard.blocking.signal(this.dbIndex, key);
+      },
+      execNested: (argv) => this.runNested(argv),
+      watches: {
+        watch: (clientId, keys) => this.watches.watch(clientId, this.ctx.dbIndex, keys),
+        unwatch: (clientId) => this.watches.unwatch(clientId),
+        isDirty: (clientId) => this.watches.isDirty(clientId),
       },
       persistence: {
         bgsave: () => this.persistence.startSnapshot(),
@@ -242,6 +251,7 @@ export class Shard {
       console.error(`shard ${this.id}: ${spec.name} failed:`, err);
     }
     if (ctx.dirty > 0 && !this.propagated) this.appendLog(dbIndex, argv);
+    if (ctx.dirty > 0 && this.watches.size > 0) this.touchWatched(spec, argv, dbIndex);
     if (this.parked !== null) {
       writer.abandonMessage(at);
       return true;
@@ -250,6 +260,39 @@ export class Shard {
     this.repliedTo[thread] = true;
     this.stats.commandsProcessed++;
     return false;
+  }
+
+  /**
+   * One command of a transaction (slotkv-exec): runs its handler into the transaction's reply,
+   * logs and marks watched keys as run() does, and answers nil where it would block.
+   */
+  private runNested(argv: Buffer[]): void {
+    const ctx = this.ctx;
+    const spec = lookupCommand(argv[0]!.latin1Slice())!;
+    const outer = { dirty: ctx.dirty, propagated: this.propagated };
+    ctx.dirty = 0;
+    this.propagated = false;
+    this.parked = null;
+    spec.handler!(ctx, argv);
+    if (this.parked !== null) {
+      this.parked = null;
+      ctx.out.nullArray();
+    }
+    if (ctx.dirty > 0 && !this.propagated) this.appendLog(ctx.dbIndex, argv);
+    if (ctx.dirty > 0 && this.watches.size > 0) this.touchWatched(spec, argv, ctx.dbIndex);
+    ctx.dirty = outer.dirty;
+    this.propagated = outer.propagated;
+  }
+
+  /** A command changed something: the clients watching its keys see it. */
+  private touchWatched(spec: CommandSpec, argv: Buffer[], dbIndex: number): void {
+    if (spec.firstKey === 0 && spec.keys === undefined) {
+      this.watches.touchAll(spec.name === 'flushall' ? -1 : dbIndex);
+      return;
+    }
+    forEachKeyIndex(spec, argv.length, (i) => this.watches.touch(dbIndex, keyString(argv[i]!)), argv);
+    // MOVE changes the key in the target db too.
+    if (spec.name === 'move') this.watches.touch(Number(argv[2]!.latin1Slice()), keyString(argv[1]!));
   }
 
   /** Re-runs the commands waiting on keys that writes signalled ready, oldest first. */
@@ -321,12 +364,16 @@ export class Shard {
     return out.len - at - 4;
   }
 
+  /** A key expired (lazily or actively): log its deletion, and tell whoever watches it. */
+  private expired(dbIndex: number, key: string): void {
+    this.appendLog(dbIndex, ['DEL', key]);
+    if (this.watches.size > 0) this.watches.touch(dbIndex, key);
+  }
+
   /** Periodic work, hz times a second: active expiry. */
   private cron(now: number): void {
     this.nextCronAt = now + this.cronIntervalMs;
     this.persistence.cron(now);
-    this.stats.expiredKeys += activeExpireCycle(this.dbs, now, (dbIndex, key) => {
-      this.appendLog(dbIndex, ['DEL', key]);
-    });
+    this.stats.expiredKeys += activeExpireCycle(this.dbs, now, (dbIndex, key) => this.expired(dbIndex, key));
   }
 }

@@ -55,6 +55,10 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
         signalReady(key) {
           shard.ready.push(key);
         },
+        execNested: () => {
+          throw new Error('execNested is not available on the fake shard');
+        },
+        watches: { watch: () => {}, unwatch: () => {}, isDirty: () => false },
         persistence: {
           bgsave: () => true,
           save: () => true,

@@ -103,4 +103,18 @@ describe.each(SLOTKV_CONFIGS)('ioredis against slotkv ($name)', (config) => {
     await redis.sadd('set', 'm');
     await expect(redis.get('set')).rejects.toThrow(/^WRONGTYPE/);
   });
+
+  it('MULTI/EXEC through ioredis runs the queue atomically and WATCH guards it', async () => {
+    expect(await redis.multi().set('{m}a', '1').incr('{m}a').get('{m}a').exec()).toEqual([
+      [null, 'OK'],
+      [null, 2],
+      [null, '2'],
+    ]);
+    await redis.watch('{m}a');
+    const other = new Redis({ port: server.port, host: server.host });
+    await other.set('{m}a', 'changed');
+    other.disconnect();
+    expect(await redis.multi().incr('{m}a').exec()).toBeNull();
+    expect(await redis.get('{m}a')).toBe('changed');
+  });
 });

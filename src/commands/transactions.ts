@@ -1,0 +1,104 @@
+/**
+ * Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH. The connection thread queues and checks
+ * (src/server/transaction.ts); the shard that owns the transaction's slot runs it whole, through
+ * the INTERNAL command slotkv-exec, so nothing else runs on that shard in between. WATCH
+ * registers the client's keys on that shard, which marks the client when a write changes one;
+ * a marked client's EXEC answers nil and runs nothing.
+ *
+ * Each command of a transaction reaches the write log as if it had run alone.
+ */
+import {
+  cmd,
+  connCmd,
+  FAST,
+  INTERNAL,
+  LOADING,
+  NOSCRIPT,
+  RunsOn,
+  STALE,
+  WRITE,
+  type CommandSpec,
+  type ConnCtx,
+  type ExecCtx,
+} from './table.ts';
+import { keyString } from '../shard/keyspace.ts';
+
+/**
+ *   slotkv-exec <client id> <watching 0|1> <argc> <arg>... <argc> <arg>...
+ */
+export function encodeExecRequest(clientId: number, watching: boolean, commands: readonly Buffer[][]): Buffer[] {
+  const args: Buffer[] = [Buffer.from('slotkv-exec'), Buffer.from(String(clientId)), Buffer.from(watching ? '1' : '0')];
+  for (const argv of commands) args.push(Buffer.from(String(argv.length)), ...argv);
+  return args;
+}
+
+function decodeExecRequest(argv: Buffer[]): { clientId: number; watching: boolean; commands: Buffer[][] } {
+  const commands: Buffer[][] = [];
+  for (let i = 3; i < argv.length; ) {
+    const argc = Number(argv[i]!.latin1Slice());
+    commands.push(argv.slice(i + 1, i + 1 + argc));
+    i += 1 + argc;
+  }
+  return { clientId: Number(argv[1]!.latin1Slice()), watching: argv[2]![0] === 0x31, commands };
+}
+
+// MULTI
+function multiCommand(c: ConnCtx): void {
+  const error = c.transaction.multi();
+  if (error) c.out.error(error);
+  else c.out.ok();
+}
+
+// EXEC
+function execCommand(c: ConnCtx): void {
+  c.transaction.exec();
+}
+
+// DISCARD
+function discardCommand(c: ConnCtx): void {
+  c.transaction.discard();
+}
+
+// WATCH key [key ...]
+function watchCommand(c: ConnCtx, argv: Buffer[]): void {
+  c.transaction.watch(argv.slice(1));
+}
+
+// UNWATCH
+function unwatchCommand(c: ConnCtx): void {
+  c.transaction.unwatch();
+}
+
+// slotkv-exec ...: runs a queued transaction, or nothing if a watched key changed.
+function slotkvExecCommand(x: ExecCtx, argv: Buffer[]): void {
+  const { clientId, watching, commands } = decodeExecRequest(argv);
+  const dirty = watching && x.watches.isDirty(clientId);
+  x.watches.unwatch(clientId);
+  if (dirty) return x.out.nullArray();
+  x.out.arrayHeader(commands.length);
+  for (const sub of commands) x.execNested(sub);
+}
+
+// slotkv-watch <client id> key [key ...]
+function slotkvWatchCommand(x: ExecCtx, argv: Buffer[]): void {
+  x.watches.watch(Number(argv[1]!.latin1Slice()), argv.slice(2).map(keyString));
+  x.out.ok();
+}
+
+// slotkv-unwatch <client id>
+function slotkvUnwatchCommand(x: ExecCtx, argv: Buffer[]): void {
+  x.watches.unwatch(Number(argv[1]!.latin1Slice()));
+  x.out.ok();
+}
+
+export const TRANSACTION_COMMANDS: readonly CommandSpec[] = [
+  //      name        arity flags                                 handler
+  connCmd('multi',       1, NOSCRIPT | LOADING | STALE | FAST,    multiCommand),
+  connCmd('exec',        1, NOSCRIPT | LOADING | STALE,           execCommand),
+  connCmd('discard',     1, NOSCRIPT | LOADING | STALE | FAST,    discardCommand),
+  connCmd('watch',      -2, NOSCRIPT | LOADING | STALE | FAST,    watchCommand),
+  connCmd('unwatch',     1, NOSCRIPT | LOADING | STALE | FAST,    unwatchCommand),
+  cmd('slotkv-exec',    -3, INTERNAL | WRITE, 0, 0, 0, slotkvExecCommand, { runsOn: RunsOn.SHARD }),
+  cmd('slotkv-watch',   -3, INTERNAL, 0, 0, 0, slotkvWatchCommand, { runsOn: RunsOn.SHARD }),
+  cmd('slotkv-unwatch',  2, INTERNAL, 0, 0, 0, slotkvUnwatchCommand, { runsOn: RunsOn.SHARD }),
+];
