@@ -86,6 +86,12 @@ function echoCommand(c: ConnCtx, argv: Buffer[]): void {
 // PING [message]
 function pingCommand(c: ConnCtx, argv: Buffer[]): void {
   if (argv.length > 2) return c.out.error("ERR wrong number of arguments for 'ping' command");
+  if (c.pubsub.subscribed()) {
+    // In the subscribed context PING answers in the shape of a message: [pong, message].
+    c.out.arrayHeader(2);
+    c.out.bulkLatin1('pong');
+    return c.out.bulk(argv[1] ?? Buffer.alloc(0));
+  }
   if (argv.length === 2) c.out.bulk(argv[1]!);
   else c.out.raw(PONG);
 }

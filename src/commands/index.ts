@@ -13,6 +13,7 @@ import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { BACKUP_COMMANDS } from './backup.ts';
 import { TRANSACTION_COMMANDS } from './transactions.ts';
+import { PUBSUB_COMMANDS } from './pubsub.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...PERSISTENCE_COMMANDS,
   ...BACKUP_COMMANDS,
   ...TRANSACTION_COMMANDS,
+  ...PUBSUB_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HLL_COMMANDS,

@@ -177,6 +177,21 @@ export interface ConnCtx {
   fanOut(args: readonly (string | Buffer)[]): Promise<Buffer[]>;
   /** MULTI/EXEC/DISCARD/WATCH/UNWATCH on this connection; the last four reply by themselves. */
   transaction: TransactionControl;
+  pubsub: PubSubControl;
+}
+
+export interface PubSubControl {
+  /** (P)SUBSCRIBE: joins each, writing Redis's confirmation per name into out. */
+  subscribe(names: readonly Buffer[], pattern: boolean): void;
+  /** (P)UNSUBSCRIBE: leaves each, or all when names is empty, confirming each. */
+  unsubscribe(names: readonly Buffer[], pattern: boolean): void;
+  /** Delivers server-wide; the number of clients that received it. */
+  publish(channel: Buffer, message: Buffer): number | Promise<number>;
+  channels(pattern: string | undefined): Promise<string[]>;
+  numsub(names: string[]): Promise<number[]>;
+  numpat(): Promise<number>;
+  /** True while the client has a subscription (RESP2's subscribed context). */
+  subscribed(): boolean;
 }
 
 export interface TransactionControl {
@@ -203,7 +218,11 @@ export interface ConnServerInfo {
   infoSections(): Map<string, string>;
 }
 
-/** Returns a promise when it answers later (writing into ctx.out before it settles). */
+/**
+ * Returns a promise when it answers later (writing into ctx.out before it settles). ctx.out is
+ * replaced by a writer of the command's own at its first await, so read ctx.out after awaiting:
+ * `c.out.integer(await x)` would write into the old one.
+ */
 export type ConnHandler = (ctx: ConnCtx, argv: Buffer[]) => void | Promise<void>;
 
 export interface CommandSpec {

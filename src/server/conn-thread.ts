@@ -14,6 +14,7 @@ import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
 import { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
+import { PubSubHub } from './pubsub.ts';
 
 export interface ConnThreadOptions {
   id: number;
@@ -43,6 +44,7 @@ export class ConnThread {
   private readonly dirtyShards: boolean[];
   private flushScheduled = false;
   private readonly connections = new Set<Connection>();
+  readonly pubsub: PubSubHub;
   private readonly toFlush = new Set<Connection>();
 
   constructor(options: ConnThreadOptions) {
@@ -57,6 +59,7 @@ export class ConnThread {
     this.bell = new Doorbell(t.connBells[options.id]!);
     this.gauges = new Int32Array(t.gauges);
     this.dirtyShards = new Array(this.shardCount).fill(false);
+    this.pubsub = new PubSubHub(options.id, t.connThreadCount);
     this.awaitReplies();
   }
 

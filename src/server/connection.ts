@@ -20,6 +20,9 @@ export class Connection {
   /** The open MULTI, if any, and the slot of the keys this client WATCHes, if any. */
   tx: Transaction | null = null;
   watch: WatchState | null = null;
+  /** Channels and patterns this client is subscribed to (pub/sub). */
+  readonly subscriptions = new Set<string>();
+  readonly psubscriptions = new Set<string>();
   db = 0;
   authenticated: boolean;
   closed = false;
@@ -62,6 +65,7 @@ export class Connection {
         if (p.blockedAt && p.reply === null) this.thread.cancelBlocked(p.blockedAt.shard, p.blockedAt.reqId);
       });
       if (this.watch !== null) this.thread.forgetWatches(this);
+      if (this.subscriptionCount() > 0) this.thread.pubsub.forget(this);
     });
     socket.resume();
   }
@@ -70,6 +74,17 @@ export class Connection {
   reply(bytes: Buffer): void {
     if (this.queue.isEmpty()) this.out.raw(bytes);
     else this.queue.push(Pending.done(Buffer.from(bytes)));
+  }
+
+  subscriptionCount(): number {
+    return this.subscriptions.size + this.psubscriptions.size;
+  }
+
+  /** A pub/sub message for this client: sent in order with its replies. */
+  push(bytes: Buffer): void {
+    if (this.closed) return;
+    this.reply(bytes);
+    this.thread.wantsFlush(this);
   }
 
   /** A command that went to shards: its reply comes later, in its turn. */

@@ -18,11 +18,13 @@ import {
   errWrongArgs,
   ReplyWriter,
 } from '../commands/replies.ts';
-import { arityOk, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec, type ConnCtx, type TransactionControl } from '../commands/table.ts';
+import { arityOk, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec, type ConnCtx, type PubSubControl, type TransactionControl } from '../commands/table.ts';
 import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
 import { ERR_EXECABORT, execRequest, execSlot, queueCommand, queuesInTransaction, Transaction } from './transaction.ts';
+
+const SUBSCRIBED_CONTEXT = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 
 /** Scratch for replies made on the connection thread; copied out before the next command. */
 const scratch = new ReplyWriter(4096);
@@ -39,6 +41,10 @@ export function dispatch(conn: Connection, argv: Buffer[]): void {
   if (spec === undefined || (spec.flags & INTERNAL) !== 0) return txError(conn, errUnknownCommand(name, argv.slice(1)));
   if (!arityOk(spec, argv.length)) return txError(conn, errWrongArgs(spec.name));
   if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return txError(conn, ERR_NOAUTH);
+  // RESP2's subscribed context: only subscription commands, PING and QUIT.
+  if (conn.subscriptionCount() > 0 && !SUBSCRIBED_CONTEXT.has(spec.name)) {
+    return replyError(conn, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+  }
   if (queuesInTransaction(conn, spec)) {
     const refused = queueCommand(conn, spec, argv);
     return refused === undefined ? conn.reply(QUEUED) : replyError(conn, refused);
@@ -118,6 +124,33 @@ function transactionControl(conn: Connection, out: ReplyWriter): TransactionCont
   };
 }
 
+function pubsubControl(conn: Connection, out: ReplyWriter): PubSubControl {
+  const hub = conn.thread.pubsub;
+  const confirm = (kind: string, name: Buffer | null, count: number) => {
+    out.arrayHeader(3);
+    out.bulkLatin1(kind);
+    out.bulk(name);
+    out.integer(count);
+  };
+  return {
+    subscribe(names, pattern) {
+      for (const n of names) confirm(pattern ? 'psubscribe' : 'subscribe', n, hub.subscribe(conn, n.latin1Slice(), pattern));
+    },
+    unsubscribe(names, pattern) {
+      const kind = pattern ? 'punsubscribe' : 'unsubscribe';
+      const current = pattern ? conn.psubscriptions : conn.subscriptions;
+      const targets = names.length > 0 ? names : [...current].map((n) => Buffer.from(n, 'latin1'));
+      if (targets.length === 0) return confirm(kind, null, conn.subscriptionCount());
+      for (const n of targets) confirm(kind, n, hub.unsubscribe(conn, n.latin1Slice(), pattern));
+    },
+    publish: (channel, message) => hub.publish(channel, message),
+    channels: (pattern) => hub.channelNames(pattern),
+    numsub: (names) => hub.numsub(names),
+    numpat: () => hub.numpat(),
+    subscribed: () => conn.subscriptionCount() > 0,
+  };
+}
+
 function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scratch): ConnCtx {
   return {
     out,
@@ -147,6 +180,9 @@ function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scrat
     fanOut: (args) => fanOut(conn, args),
     get transaction() {
       return transactionControl(conn, out);
+    },
+    get pubsub() {
+      return pubsubControl(conn, out);
     },
   };
 }
