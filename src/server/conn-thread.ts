@@ -15,6 +15,7 @@ import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from 
 import { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
 import { PubSubHub } from './pubsub.ts';
+import { ThreadBus } from './thread-bus.ts';
 
 export interface ConnThreadOptions {
   id: number;
@@ -44,6 +45,7 @@ export class ConnThread {
   private readonly dirtyShards: boolean[];
   private flushScheduled = false;
   private readonly connections = new Set<Connection>();
+  readonly bus: ThreadBus;
   readonly pubsub: PubSubHub;
   private readonly toFlush = new Set<Connection>();
 
@@ -59,7 +61,8 @@ export class ConnThread {
     this.bell = new Doorbell(t.connBells[options.id]!);
     this.gauges = new Int32Array(t.gauges);
     this.dirtyShards = new Array(this.shardCount).fill(false);
-    this.pubsub = new PubSubHub(options.id, t.connThreadCount);
+    this.bus = new ThreadBus(options.id, t.connThreadCount);
+    this.pubsub = new PubSubHub(this.bus);
     this.awaitReplies();
   }
 

@@ -1,50 +1,35 @@
 /**
  * Publish/subscribe, on the connection threads (subscriptions belong to connections, not to
- * keys, so no shard is involved). Each connection thread keeps its own subscribers; when there
- * are several connection threads (io-threads > 1) they share one BroadcastChannel: a PUBLISH is
- * delivered here and posted to the others, each of which delivers to its own subscribers and
- * answers how many it reached, so PUBLISH's count covers the whole server. PUBSUB queries gather
- * the same way.
+ * keys, so no shard is involved). Each connection thread keeps its own subscribers; with
+ * several connection threads a PUBLISH is delivered here and asked of the others over the
+ * thread bus, each delivering to its own subscribers and answering how many it reached, so
+ * PUBLISH's count covers the whole server. PUBSUB queries gather the same way.
  */
-import { BroadcastChannel } from 'node:worker_threads';
 import { ReplyWriter } from '../commands/replies.ts';
 import { stringMatch } from '../shard/glob.ts';
 import type { Connection } from './connection.ts';
+import type { ThreadBus } from './thread-bus.ts';
 
-const BUS_NAME = 'slotkv-pubsub';
 const MESSAGE = Buffer.from('message');
 const PMESSAGE = Buffer.from('pmessage');
 
 type Query = 'channels' | 'numsub' | 'numpat';
 
-type BusMessage =
-  | { type: 'publish'; id: number; from: number; channel: Uint8Array; message: Uint8Array }
-  | { type: 'query'; id: number; from: number; query: Query; args: string[] }
-  | { type: 'answer'; id: number; to: number; value: number | string[] | number[] };
-
-interface Waiting {
-  left: number;
-  answers: (number | string[] | number[])[];
-  resolve: (answers: (number | string[] | number[])[]) => void;
-}
-
 export class PubSubHub {
   private readonly channels = new Map<string, Set<Connection>>();
   private readonly patterns = new Map<string, Set<Connection>>();
-  private readonly threadId: number;
-  private readonly peers: number;
-  private readonly bus: BroadcastChannel | null;
-  private nextId = 0;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly bus: ThreadBus;
 
-  constructor(threadId: number, threadCount: number) {
-    this.threadId = threadId;
-    this.peers = threadCount - 1;
-    this.bus = this.peers > 0 ? new BroadcastChannel(BUS_NAME) : null;
-    if (this.bus) {
-      this.bus.onmessage = (event) => this.onBus((event as { data: BusMessage }).data);
-      this.bus.unref();
-    }
+  constructor(bus: ThreadBus) {
+    this.bus = bus;
+    bus.on('publish', (p) => {
+      const { channel, message } = p as { channel: Uint8Array; message: Uint8Array };
+      return this.deliver(channel, message);
+    });
+    bus.on('pubsub', (p) => {
+      const { query, args } = p as { query: Query; args: string[] };
+      return this.answer(query, args);
+    });
   }
 
   /** Subscribes conn to a channel (or pattern); returns conn's subscription count. */
@@ -74,30 +59,28 @@ export class PubSubHub {
   /** Delivers here and, with other connection threads, there; resolves with the receivers. */
   publish(channel: Buffer, message: Buffer): number | Promise<number> {
     const here = this.deliver(channel, message);
-    if (this.bus === null) return here;
-    return this.ask({ type: 'publish', id: 0, from: this.threadId, channel, message }).then(
-      (answers) => answers.reduce<number>((n, a) => n + (a as number), here),
-    );
+    if (this.bus.peers === 0) return here;
+    return this.bus.ask('publish', { channel, message }).then((answers) => answers.reduce<number>((n, a) => n + (a as number), here));
   }
 
   /** PUBSUB CHANNELS [pattern]: active channels, server-wide, sorted for a stable reply. */
   async channelNames(pattern: string | undefined): Promise<string[]> {
     const all = new Set(this.answer('channels', pattern === undefined ? [] : [pattern]) as string[]);
-    if (this.bus) for (const names of await this.query('channels', pattern === undefined ? [] : [pattern])) for (const n of names as string[]) all.add(n);
+    for (const names of await this.query('channels', pattern === undefined ? [] : [pattern])) for (const n of names as string[]) all.add(n);
     return [...all];
   }
 
   /** PUBSUB NUMSUB channel...: subscribers per channel, server-wide. */
   async numsub(names: string[]): Promise<number[]> {
     const counts = this.answer('numsub', names) as number[];
-    if (this.bus) for (const more of await this.query('numsub', names)) (more as number[]).forEach((n, i) => (counts[i]! += n));
+    for (const more of await this.query('numsub', names)) (more as number[]).forEach((n, i) => (counts[i]! += n));
     return counts;
   }
 
   /** PUBSUB NUMPAT: pattern subscriptions, server-wide (counted per client and pattern). */
   async numpat(): Promise<number> {
     let n = this.answer('numpat', []) as number;
-    if (this.bus) for (const more of await this.query('numpat', [])) n += more as number;
+    for (const more of await this.query('numpat', [])) n += more as number;
     return n;
   }
 
@@ -133,40 +116,8 @@ export class PubSubHub {
     }
   }
 
-  private query(query: Query, args: string[]): Promise<(number | string[] | number[])[]> {
-    return this.ask({ type: 'query', id: 0, from: this.threadId, query, args });
-  }
-
-  /** Posts to the other threads and resolves with one answer from each. */
-  private ask(msg: BusMessage & { id: number }): Promise<(number | string[] | number[])[]> {
-    const id = ++this.nextId;
-    return new Promise((resolve) => {
-      this.waiting.set(id, { left: this.peers, answers: [], resolve });
-      this.bus!.postMessage({ ...msg, id });
-    });
-  }
-
-  private onBus(msg: BusMessage): void {
-    switch (msg.type) {
-      case 'publish':
-        return this.reply(msg.id, msg.from, this.deliver(msg.channel, msg.message));
-      case 'query':
-        return this.reply(msg.id, msg.from, this.answer(msg.query, msg.args));
-      case 'answer': {
-        if (msg.to !== this.threadId) return;
-        const w = this.waiting.get(msg.id);
-        if (w === undefined) return;
-        w.answers.push(msg.value);
-        if (--w.left === 0) {
-          this.waiting.delete(msg.id);
-          w.resolve(w.answers);
-        }
-      }
-    }
-  }
-
-  private reply(id: number, to: number, value: number | string[] | number[]): void {
-    this.bus!.postMessage({ type: 'answer', id, to, value } satisfies BusMessage);
+  private query(query: Query, args: string[]): Promise<unknown[]> {
+    return this.bus.ask('pubsub', { query, args });
   }
 }
 
