@@ -19,12 +19,16 @@ async function main(argv: string[]): Promise<void> {
   console.log(
     `slotkv ${VERSION} ready: port ${server.port}, shards ${config.shards}, io-threads ${config.ioThreads}, pid ${process.pid}`,
   );
+  // A second signal during shutdown (SHUTDOWN sends one itself) must not cut it short.
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     console.log(`slotkv: ${signal} received, shutting down`);
     void server.stop().then(() => process.exit(0));
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -14,6 +14,7 @@ import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { BACKUP_COMMANDS } from './backup.ts';
 import { TRANSACTION_COMMANDS } from './transactions.ts';
 import { PUBSUB_COMMANDS } from './pubsub.ts';
+import { CLIENT_COMMANDS } from './client.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...BACKUP_COMMANDS,
   ...TRANSACTION_COMMANDS,
   ...PUBSUB_COMMANDS,
+  ...CLIENT_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HLL_COMMANDS,

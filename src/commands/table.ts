@@ -178,6 +178,25 @@ export interface ConnCtx {
   /** MULTI/EXEC/DISCARD/WATCH/UNWATCH on this connection; the last four reply by themselves. */
   transaction: TransactionControl;
   pubsub: PubSubControl;
+  clients: ClientControl;
+}
+
+/** Which connections CLIENT LIST / KILL mean; every given field must match. */
+export interface ClientFilter {
+  ids?: number[];
+  addr?: string;
+  laddr?: string;
+  /** The id of the connection asking, for SKIPME. */
+  skip?: number;
+}
+
+export interface ClientControl {
+  /** This connection's CLIENT LIST line. */
+  line(): string;
+  /** Lines of every matching connection of the server, by id. */
+  list(filter: ClientFilter): Promise<string[]>;
+  /** Closes every matching connection of the server; how many. */
+  kill(filter: ClientFilter): Promise<number>;
 }
 
 export interface PubSubControl {

@@ -16,6 +16,7 @@ import { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
 import { PubSubHub } from './pubsub.ts';
 import { ThreadBus } from './thread-bus.ts';
+import { Clients } from './clients.ts';
 
 export interface ConnThreadOptions {
   id: number;
@@ -47,6 +48,7 @@ export class ConnThread {
   private readonly connections = new Set<Connection>();
   readonly bus: ThreadBus;
   readonly pubsub: PubSubHub;
+  readonly clients: Clients;
   private readonly toFlush = new Set<Connection>();
 
   constructor(options: ConnThreadOptions) {
@@ -63,6 +65,7 @@ export class ConnThread {
     this.dirtyShards = new Array(this.shardCount).fill(false);
     this.bus = new ThreadBus(options.id, t.connThreadCount);
     this.pubsub = new PubSubHub(this.bus);
+    this.clients = new Clients(this.connections, this.bus);
     this.awaitReplies();
   }
 

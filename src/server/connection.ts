@@ -17,6 +17,10 @@ export class Connection {
   readonly id: number;
   /** CLIENT SETNAME / HELLO SETNAME. */
   name = '';
+  /** For CLIENT LIST: when it connected, when it last sent something, its last command. */
+  readonly createdAt = Date.now();
+  lastActive = this.createdAt;
+  lastCommand = 'NULL';
   /** The open MULTI, if any, and the slot of the keys this client WATCHes, if any. */
   tx: Transaction | null = null;
   watch: WatchState | null = null;
@@ -54,6 +58,7 @@ export class Connection {
     );
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
+      this.lastActive = Date.now();
       this.framer.feed(chunk);
       if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
     });

@@ -22,6 +22,7 @@ import { arityOk, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec, t
 import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
+import { clientLine } from './clients.ts';
 import { ERR_EXECABORT, execRequest, execSlot, queueCommand, queuesInTransaction, Transaction } from './transaction.ts';
 
 const SUBSCRIBED_CONTEXT = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
@@ -40,6 +41,7 @@ export function dispatch(conn: Connection, argv: Buffer[]): void {
   const spec = lookupCommand(name);
   if (spec === undefined || (spec.flags & INTERNAL) !== 0) return txError(conn, errUnknownCommand(name, argv.slice(1)));
   if (!arityOk(spec, argv.length)) return txError(conn, errWrongArgs(spec.name));
+  conn.lastCommand = spec.name;
   if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return txError(conn, ERR_NOAUTH);
   // RESP2's subscribed context: only subscription commands, PING and QUIT.
   if (conn.subscriptionCount() > 0 && !SUBSCRIBED_CONTEXT.has(spec.name)) {
@@ -183,6 +185,11 @@ function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scrat
     },
     get pubsub() {
       return pubsubControl(conn, out);
+    },
+    clients: {
+      line: () => clientLine(conn),
+      list: (filter) => conn.thread.clients.list(filter),
+      kill: (filter) => conn.thread.clients.kill(filter),
     },
   };
 }
