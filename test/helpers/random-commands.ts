@@ -11,17 +11,9 @@
  */
 import type { Command } from './differential.ts';
 
-/** mulberry32: a tiny 32-bit seeded PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/util/prng.ts';
+
+export { mulberry32 };
 
 /** Keys in one slot, for commands that need all their keys together. */
 export const TAGGED_KEYS = ['{k}1', '{k}2', '{k}3', '{k}4'] as const;
