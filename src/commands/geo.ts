@@ -148,7 +148,6 @@ function geoaddCommand(ctx: ExecCtx, argv: Buffer[]): void {
     if (r.flags & ZADD_UPDATED) updated++;
   }
   if (added + updated > 0) {
-    if (!found.created) ctx.db.version++;
     ctx.dirty += added + updated;
     ctx.propagate(zadd);
   }

@@ -107,7 +107,6 @@ function hdelCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (h !== undefined) {
     for (let j = 2; j < argv.length && h.size > 0; j++) if (h.delete(keyString(argv[j]!))) deleted++;
     if (deleted > 0) {
-      ctx.db.version++;
       deleteIfEmpty(ctx.db, keyString(argv[1]!), h);
     }
   }

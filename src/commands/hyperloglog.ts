@@ -86,7 +86,6 @@ function pfaddCommand(ctx: ExecCtx, argv: Buffer[]): void {
   // command keeps a replay in step, since it meets the same corruption at the same element.
   if (updated > 0) {
     invalidateCache(sb.buf);
-    ctx.db.version++;
     ctx.dirty += updated;
   }
   if (corrupt) return ctx.out.error(ERR_INVALID_HLL);
@@ -108,7 +107,6 @@ function pfcountCommand(ctx: ExecCtx, argv: Buffer[]): void {
   // Caching the count changes the value's bytes: a write, as Redis counts it.
   const sb = hllForWrite(ctx.db, key, v as StringValue);
   storeCard(sb.buf, card);
-  ctx.db.version++;
   ctx.dirty++;
   replyCard(ctx, card);
 }
@@ -148,7 +146,6 @@ function pfmergeCommand(ctx: ExecCtx, argv: Buffer[]): void {
     if (max[r] !== 0) hllSetRegister(sb, r, max[r]!);
   }
   invalidateCache(sb.buf);
-  ctx.db.version++;
   ctx.dirty++;
   ctx.out.ok();
 }

@@ -109,8 +109,7 @@ export function lmoveGeneric(ctx: ExecCtx, src: string, dst: string, from: Where
   target.push(value, to);
   // src === dst with one element: the pop emptied it and the push refilled the same list.
   if (src !== dst) deleteIfEmpty(ctx.db, src, list);
-  if (!created) ctx.db.version++;
-  else ctx.signalReady(dst);
+  if (created) ctx.signalReady(dst);
   ctx.dirty++;
   ctx.out.bulkLatin1(value);
   return true;
@@ -160,10 +159,7 @@ function linsertCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (list === Status.WRONGTYPE) return;
   if (list === undefined) return ctx.out.integer(0);
   const n = listInsert(list, after, elementFromBytes(argv[3]!), elementFromBytes(argv[4]!));
-  if (n > 0) {
-    ctx.db.version++;
-    ctx.dirty++;
-  }
+  if (n > 0) ctx.dirty++;
   ctx.out.integer(n);
 }
 
@@ -199,7 +195,6 @@ function lsetCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const i = listIndex(list, index);
   if (i < 0) return ctx.out.error(ERR_INDEX_RANGE);
   list.setAt(i, elementFromBytes(argv[3]!));
-  ctx.db.version++;
   ctx.dirty++;
   ctx.out.ok();
 }

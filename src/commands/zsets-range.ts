@@ -144,7 +144,6 @@ function zremrangeGeneric(ctx: ExecCtx, argv: Buffer[], by: number): void {
   if (z === null) return;
   const deleted = z === undefined ? 0 : remove(z);
   if (z !== undefined && z.size === 0) ctx.db.delete(key);
-  else if (deleted > 0) ctx.db.version++;
   ctx.dirty += deleted;
   ctx.out.integer(deleted);
 }

@@ -100,7 +100,6 @@ function zaddGeneric(ctx: ExecCtx, argv: Buffer[], flags: number): void {
       score = r.score;
     }
     if (found === undefined && z.size > 0) ctx.db.set(key, z);
-    else if (added + updated > 0) ctx.db.version++;
     ctx.dirty += added + updated;
   }
   if (nan) ctx.out.error(ERR_SCORE_NAN);
@@ -134,7 +133,6 @@ function zremCommand(ctx: ExecCtx, argv: Buffer[]): void {
     if (z.size === 0) break;
   }
   if (z.size === 0) ctx.db.delete(key);
-  else if (deleted > 0) ctx.db.version++;
   ctx.dirty += deleted;
   ctx.out.integer(deleted);
 }

@@ -32,8 +32,6 @@ export class Db {
   readonly data = new Map<string, Value>();
   readonly expires = new Map<string, number>();
   private readonly slots: (Map<string, number> | undefined)[] = new Array(SLOT_COUNT);
-  /** Bumped by every write that changes this db: drives WATCH and snapshot triggers later. */
-  version = 0;
 
   /** The shard sets this before each batch so that expiry is judged at one instant per batch. */
   now = Date.now();
@@ -116,7 +114,6 @@ export class Db {
       this.touch(key);
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     }
-    this.version++;
   }
 
   delete(key: string): boolean {
@@ -124,7 +121,6 @@ export class Db {
     if (!this.data.delete(key)) return false;
     this.expires.delete(key);
     this.indexRemove(key);
-    this.version++;
     return true;
   }
 
@@ -132,7 +128,6 @@ export class Db {
   setExpire(key: string, atMs: number): void {
     this.beforeChange?.(key);
     this.expires.set(key, atMs);
-    this.version++;
   }
 
   getExpire(key: string): number | undefined {
@@ -143,7 +138,6 @@ export class Db {
   persist(key: string): boolean {
     this.beforeChange?.(key);
     if (!this.expires.delete(key)) return false;
-    this.version++;
     return true;
   }
 
@@ -152,7 +146,6 @@ export class Db {
     this.data.clear();
     this.expires.clear();
     this.slots.fill(undefined);
-    this.version++;
   }
 
   /**

@@ -109,7 +109,6 @@ export function hashSetPairs(db: Db, key: string, argv: readonly Uint8Array[], f
   if (h === Status.WRONGTYPE) return h;
   let created = 0;
   for (let j = from; j + 1 < argv.length; j += 2) if (h.set(latin1(argv[j]!), latin1(argv[j + 1]!))) created++;
-  db.version++;
   return created;
 }
 
@@ -150,8 +149,6 @@ function storeField(db: Db, key: string, h: HashValue | undefined, field: string
   if (h === undefined) {
     h = new HashValue();
     db.set(key, h);
-  } else {
-    db.version++;
   }
   h.set(field, value);
 }

@@ -195,8 +195,6 @@ export function listPush(
     list = new List();
     db.set(key, list);
     created = true;
-  } else {
-    db.version++;
   }
   for (const e of elements) list.push(elementFromBytes(e), where);
   return { length: list.length, created };
@@ -221,7 +219,6 @@ export function listPopOne(db: Db, key: string, list: List, where: Where): strin
 /** Empty aggregates do not exist in Redis: the op that empties a list deletes its key. */
 export function deleteIfEmpty(db: Db, key: string, list: List): void {
   if (list.length === 0) db.delete(key);
-  else db.version++;
 }
 
 /** LREM: removes up to |count| matches (0: all), from the tail when count < 0. */

@@ -114,7 +114,6 @@ export function setAdd(db: Db, key: string, members: readonly string[]): number 
   }
   let added = 0;
   for (const m of members) if (s.add(m)) added++;
-  if (added > 0) db.version++;
   return added;
 }
 
@@ -133,10 +132,9 @@ export function setRemove(db: Db, key: string, members: readonly string[]): numb
   return removed;
 }
 
-/** Bumps the db's version after members left a set, deleting the key once it is empty. */
+/** Deletes a set's key once the members that left it made it empty. */
 export function afterRemove(db: Db, key: string, s: SetValue): void {
   if (s.size === 0) db.delete(key);
-  else db.version++;
 }
 
 /**

@@ -368,7 +368,6 @@ export function append(db: Db, key: string, bytes: Uint8Array, maxLen: number): 
   if (len + bytes.length > maxLen) return TOO_LONG;
   const sb = mutableString(db, key, v, bytes.length);
   sb.append(bytes);
-  db.version++;
   return sb.len;
 }
 
@@ -383,7 +382,6 @@ export function setRange(db: Db, key: string, offset: number, bytes: Uint8Array,
     db.set(key, sb);
   } else {
     sb = mutableString(db, key, v, 0);
-    db.version++;
   }
   sb.write(offset, bytes);
   return sb.len;
@@ -402,7 +400,6 @@ export function stringForBits(db: Db, key: string, bytes: number): StringBuf | t
     db.set(key, sb);
   } else {
     sb = mutableString(db, key, v, 0);
-    db.version++;
   }
   sb.growZero(bytes);
   return sb;
