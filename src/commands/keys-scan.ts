@@ -24,6 +24,7 @@ export const KEYSPACE_COMMANDS: readonly CommandSpec[] = [
   cmd('RANDOMKEY',       1, READONLY,         0,    0,   0,   randomkeyCommand, { runsOn: RunsOn.ALL, merge: Merge.ANY_BULK }),
   cmd('FLUSHDB',        -1, WRITE,            0,    0,   0,   flushdbCommand, { runsOn: RunsOn.ALL, merge: Merge.OK }),
   cmd('FLUSHALL',       -1, WRITE,            0,    0,   0,   flushallCommand, { runsOn: RunsOn.ALL, merge: Merge.OK }),
+  cmd('SWAPDB',          3, WRITE | FAST,     0,    0,   0,   swapdbCommand, { runsOn: RunsOn.ALL, merge: Merge.OK }),
   cmd('SCAN',           -2, READONLY,         0,    0,   0,   scanCommand, { runsOn: RunsOn.CURSOR }),
 ];
 
@@ -158,6 +159,33 @@ function flushallCommand(ctx: ExecCtx, argv: Buffer[]): void {
   }
   // Redis adds one on top of the keys removed, so that an empty FLUSHALL is still logged.
   ctx.dirty += removed + 1;
+  ctx.out.ok();
+}
+
+// SWAPDB index1 index2
+// Every shard swaps its two dbs, so the whole server does; clients see the swap at once.
+function swapdbCommand(ctx: ExecCtx, argv: Buffer[]): void {
+  const index = (arg: Buffer, which: string): number | undefined => {
+    const text = arg.toString('latin1');
+    if (!/^-?(0|[1-9]\d{0,18})$/.test(text)) {
+      ctx.out.error(`ERR invalid ${which} DB index`);
+      return undefined;
+    }
+    const n = Number(text);
+    if (n < 0 || n >= ctx.dbs.length) {
+      ctx.out.error('ERR DB index is out of range');
+      return undefined;
+    }
+    return n;
+  };
+  const a = index(argv[1]!, 'first');
+  if (a === undefined) return;
+  const b = index(argv[2]!, 'second');
+  if (b === undefined) return;
+  if (a !== b) {
+    ctx.swapDbs(a, b);
+    ctx.dirty++;
+  }
   ctx.out.ok();
 }
 

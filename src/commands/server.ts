@@ -100,6 +100,14 @@ function configCommand(c: ConnCtx, argv: Buffer[]): void {
   }
 }
 
+// ROLE: slotkv has no replication yet, so every instance is a master with no slaves.
+function roleCommand(c: ConnCtx): void {
+  c.out.arrayHeader(3);
+  c.out.bulkLatin1('master');
+  c.out.integer(0);
+  c.out.arrayHeader(0);
+}
+
 // TIME
 function timeCommand(c: ConnCtx): void {
   const micros = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
@@ -174,6 +182,7 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
   //      name        arity flags                 handler
   connCmd('command',    -1, LOADING | STALE,      commandCommand),
   connCmd('config',     -2, ADMIN | NOSCRIPT | LOADING | STALE, configCommand),
+  connCmd('role',        1, NOSCRIPT | LOADING | STALE | FAST, roleCommand),
   connCmd('time',        1, RANDOM | FAST | STALE | LOADING, timeCommand),
   cmd('info',           -1, LOADING | STALE, 0, 0, 0, infoShardCommand, { runsOn: RunsOn.ALL, merge: Merge.CUSTOM, connHandler: infoCommand }),
 ];

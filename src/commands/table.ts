@@ -113,6 +113,8 @@ export interface ExecCtx {
   execNested(argv: Buffer[]): void;
   /** WATCHed keys on this shard, per client. */
   watches: WatchControl;
+  /** SWAPDB: exchanges two of this shard's databases (a running snapshot is finished first). */
+  swapDbs(a: number, b: number): void;
 }
 
 export interface WatchControl {

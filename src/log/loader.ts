@@ -21,6 +21,8 @@ export interface LoadTarget {
   apply(db: number, spec: CommandSpec, argv: Buffer[]): void;
   /** Deletes every key of db (all dbs when db is -1) whose slot `inSlot` accepts. */
   flushSlots(db: number, inSlot: (slot: number) => boolean): void;
+  /** Swaps dbs a and b for the keys whose slot `inSlot` accepts. */
+  swapSlots(a: number, b: number, inSlot: (slot: number) => boolean): void;
 }
 
 /** Loads what the manifest holds for target; returns the number of records applied. */
@@ -100,12 +102,15 @@ class Replay {
     return true;
   }
 
-  /** FLUSHDB/FLUSHALL written by an old shard cleared only that shard's slots. */
+  /** FLUSHDB/FLUSHALL/SWAPDB written by an old shard acted only on that shard's slots. */
   private keyless(db: number, spec: CommandSpec): boolean {
     const inOldShard = (slot: number) => shardOfSlot(slot, this.oldCount) === this.oldShard;
     if (spec.name === 'flushall') this.target.flushSlots(-1, inOldShard);
     else if (spec.name === 'flushdb') this.target.flushSlots(db, inOldShard);
-    else this.target.apply(db, spec, this.argv);
+    else if (spec.name === 'swapdb') {
+      const [a, b] = [Number(this.argv[1]!.latin1Slice()), Number(this.argv[2]!.latin1Slice())];
+      this.target.swapSlots(a, b, inOldShard);
+    } else this.target.apply(db, spec, this.argv);
     return true;
   }
 }

@@ -160,6 +160,33 @@ export class Db {
     this.expires.clear();
   }
 
+  /** Swaps one slot's keys (and their expiries) with another db's (SWAPDB replayed by slot). */
+  exchangeSlot(other: Db, slot: number): void {
+    const mine = this.slots[slot];
+    const theirs = other.slots[slot];
+    const takeExpiries = (keys: Map<string, Entry> | undefined, from: Db): [string, number][] => {
+      if (keys === undefined || from.expires.size === 0) return [];
+      const moved: [string, number][] = [];
+      for (const key of keys.keys()) {
+        const at = from.expires.get(key);
+        if (at !== undefined) {
+          from.expires.delete(key);
+          moved.push([key, at]);
+        }
+      }
+      return moved;
+    };
+    const mineTtl = takeExpiries(mine, this);
+    const theirTtl = takeExpiries(theirs, other);
+    this.slots[slot] = theirs;
+    other.slots[slot] = mine;
+    const delta = (theirs?.size ?? 0) - (mine?.size ?? 0);
+    this.count += delta;
+    other.count -= delta;
+    for (const [key, at] of mineTtl) other.expires.set(key, at);
+    for (const [key, at] of theirTtl) this.expires.set(key, at);
+  }
+
   /** Keys of one slot (live or not yet lazily expired); undefined when the slot is empty. */
   slotKeys(slot: number): ReadonlyMap<string, unknown> | undefined {
     return this.slots[slot];

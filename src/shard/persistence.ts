@@ -86,6 +86,9 @@ export class ShardPersistence {
           }
         }
       },
+      swapSlots: (a, b, inSlot) => {
+        for (let slot = 0; slot < SLOT_COUNT; slot++) if (inSlot(slot)) this.dbs[a]!.exchangeSlot(this.dbs[b]!, slot);
+      },
     });
   }
 
@@ -114,6 +117,11 @@ export class ShardPersistence {
   /** Called every loop step: writes a slice of the running snapshot, finishing it when done. */
   step(): void {
     if (this.snapshot !== null && this.snapshot.step(SNAPSHOT_KEYS_PER_STEP)) this.finishSnapshot();
+  }
+
+  /** Writes a running snapshot to the end now (before dbs change places). */
+  finishRunning(): void {
+    if (this.snapshot !== null) this.finishSnapshot();
   }
 
   private finishSnapshot(): string {
@@ -192,6 +200,7 @@ export class ShardPersistence {
       shardCount: o.shardCount,
       apply,
       flushSlots: () => {},
+      swapSlots: () => {},
     });
     this.saveNow();
     return applied;

@@ -68,14 +68,7 @@ export class Shard {
     this.cronIntervalMs = Math.max(1, Math.floor(1000 / opts.hz));
     this.persistence = new ShardPersistence(opts.persistence, this.dbs, (kind, args) => this.appendRecord(kind, 0, args));
     this.persistence.onSnapshotDone = () => this.dbs.forEach((_, i) => this.blocking.signal(i, SNAPSHOT_DONE_KEY));
-    // An expiry is a write like any other: slaves and the log must see the key go, in order,
-    // and a client watching the key must see it change.
-    this.dbs.forEach((db, i) => {
-      db.onExpired = (key) => {
-        this.stats.expiredKeys++;
-        this.expired(i, key);
-      };
-    });
+    this.bindDbHooks();
     const shard = this;
     this.ctx = {
       db: this.dbs[0]!,
@@ -99,6 +92,7 @@ export class Shard {
         shard.blocking.signal(this.dbIndex, key);
       },
       execNested: (argv) => this.runNested(argv),
+      swapDbs: (a, b) => this.swapDbs(a, b),
       watches: {
         watch: (clientId, keys) => this.watches.watch(clientId, this.ctx.dbIndex, keys),
         unwatch: (clientId) => this.watches.unwatch(clientId),
@@ -362,6 +356,32 @@ export class Shard {
     writeArgs(out, args);
     this.log.endMessage(at);
     return out.len - at - 4;
+  }
+
+  /**
+   * An expiry is a write like any other: slaves and the log must see the key go, in order, and a
+   * client watching the key must see it change. Each db reports with its index, so this runs
+   * again whenever dbs change places.
+   */
+  private bindDbHooks(): void {
+    this.dbs.forEach((db, i) => {
+      db.onExpired = (key) => {
+        this.stats.expiredKeys++;
+        this.expired(i, key);
+      };
+    });
+  }
+
+  private swapDbs(a: number, b: number): void {
+    // A snapshot tracks its pending keys by db index: let it finish before indexes move.
+    this.persistence.finishRunning();
+    const dbs = this.dbs;
+    [dbs[a], dbs[b]] = [dbs[b]!, dbs[a]!];
+    this.bindDbHooks();
+    if (this.watches.size > 0) {
+      this.watches.touchAll(a);
+      this.watches.touchAll(b);
+    }
   }
 
   /** A key expired (lazily or actively): log its deletion, and tell whoever watches it. */

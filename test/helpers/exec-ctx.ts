@@ -59,6 +59,9 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
           throw new Error('execNested is not available on the fake shard');
         },
         watches: { watch: () => {}, unwatch: () => {}, isDirty: () => false },
+        swapDbs: (a, b) => {
+          [dbs[a], dbs[b]] = [dbs[b]!, dbs[a]!];
+        },
         persistence: {
           bgsave: () => true,
           save: () => true,

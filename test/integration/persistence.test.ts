@@ -138,6 +138,27 @@ describe('restart', () => {
   });
 });
 
+describe('SWAPDB in the log', () => {
+  it('replays as a swap, with the same shard count and with another', async () => {
+    const dir = dataDir();
+    let { server, c } = await start(dir, 3);
+    await c.call('MSET', 'a', 'db0', 'b', 'db0', 'c', 'db0');
+    await c.call('SELECT', '1');
+    await c.call('MSET', 'a', 'db1', 'x', 'db1');
+    await c.call('SWAPDB', '0', '1');
+    c.close();
+    await server.stop();
+    for (const shards of [3, 2]) {
+      ({ server, c } = await start(dir, shards));
+      expect(text(await c.call('MGET', 'a', 'b', 'c', 'x'))).toBe('*4\r\n$3\r\ndb1\r\n$-1\r\n$-1\r\n$3\r\ndb1\r\n');
+      await c.call('SELECT', '1');
+      expect(text(await c.call('MGET', 'a', 'b', 'c', 'x'))).toBe('*4\r\n$3\r\ndb0\r\n$3\r\ndb0\r\n$3\r\ndb0\r\n$-1\r\n');
+      c.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('damaged files', () => {
   const newestSegment = (dir: string) => {
     const m = manifest(dir);
