@@ -15,6 +15,7 @@ import { BACKUP_COMMANDS } from './backup.ts';
 import { TRANSACTION_COMMANDS } from './transactions.ts';
 import { PUBSUB_COMMANDS } from './pubsub.ts';
 import { CLIENT_COMMANDS } from './client.ts';
+import { SLOWLOG_COMMANDS } from './slowlog.ts';
 import { HASH_COMMANDS } from './hashes.ts';
 import { SET_COMMANDS } from './sets.ts';
 import { HLL_COMMANDS } from './hyperloglog.ts';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...TRANSACTION_COMMANDS,
   ...PUBSUB_COMMANDS,
   ...CLIENT_COMMANDS,
+  ...SLOWLOG_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...HLL_COMMANDS,

@@ -12,6 +12,7 @@
  */
 import type { ReplyWriter } from './replies.ts';
 import type { Db } from '../shard/keyspace.ts';
+import type { SlowLog } from '../shard/slowlog.ts';
 
 /** Command flags, as Redis's flag letters; the names are what COMMAND prints. */
 export const WRITE = 1 << 0; // may modify the keyspace
@@ -115,6 +116,8 @@ export interface ExecCtx {
   watches: WatchControl;
   /** SWAPDB: exchanges two of this shard's databases (a running snapshot is finished first). */
   swapDbs(a: number, b: number): void;
+  /** This shard's slow commands (SLOWLOG). */
+  slowlog: SlowLog;
 }
 
 export interface WatchControl {

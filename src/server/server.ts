@@ -71,6 +71,11 @@ export class Server {
         protoMaxBulkLen: c.protoMaxBulkLen,
         hz: c.hz,
         migrate: plan.migrate,
+        slowlog: {
+          thresholdUs: Number(c.raw.get('slowlog-log-slower-than')),
+          maxLen: Number(c.raw.get('slowlog-max-len')),
+          shardCount: c.shards,
+        },
         persistence: {
           dir: c.dir,
           shardId: id,

@@ -7,7 +7,7 @@
  */
 import { COMMANDS, lookupCommand } from '../commands/index.ts';
 import { NULL_ARRAY, ReplyWriter } from '../commands/replies.ts';
-import { forEachKeyIndex, newShardStats, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
+import { forEachKeyIndex, newShardStats, RunsOn, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { CANCEL_BLOCKED, LOG_COMMAND, readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
@@ -15,6 +15,7 @@ import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_BLOCKED_CLIENTS, type Topology } from '../ring/topology.ts';
 import { BlockingRegistry, type Blocked } from './blocking.ts';
 import { WatchRegistry } from './watches.ts';
+import { SlowLog } from './slowlog.ts';
 import { activeExpireCycle } from './expiry.ts';
 import { Db, keyString } from './keyspace.ts';
 import { ShardPersistence, type PersistenceOptions } from './persistence.ts';
@@ -25,6 +26,7 @@ export interface ShardOptions {
   databases: number;
   protoMaxBulkLen: number;
   hz: number;
+  slowlog: { thresholdUs: number; maxLen: number; shardCount: number };
   persistence: PersistenceOptions;
 }
 
@@ -44,6 +46,7 @@ export class Shard {
   private propagated = false;
   private readonly blocking = new BlockingRegistry();
   private readonly watches = new WatchRegistry();
+  readonly slowlog: SlowLog;
   /** Set when the running handler called ctx.block(): [keys, deadline]. */
   private parked: [readonly string[], number] | null = null;
   private readonly gauges: Int32Array;
@@ -66,6 +69,8 @@ export class Shard {
     this.slotTable = new Uint16Array(t.slotTable);
     this.gauges = new Int32Array(t.gauges);
     this.cronIntervalMs = Math.max(1, Math.floor(1000 / opts.hz));
+    const sl = opts.slowlog;
+    this.slowlog = new SlowLog(opts.id, sl.shardCount, sl.thresholdUs, sl.maxLen);
     this.persistence = new ShardPersistence(opts.persistence, this.dbs, (kind, args) => this.appendRecord(kind, 0, args));
     this.persistence.onSnapshotDone = () => this.dbs.forEach((_, i) => this.blocking.signal(i, SNAPSHOT_DONE_KEY));
     this.bindDbHooks();
@@ -93,6 +98,7 @@ export class Shard {
       },
       execNested: (argv) => this.runNested(argv),
       swapDbs: (a, b) => this.swapDbs(a, b),
+      slowlog: this.slowlog,
       watches: {
         watch: (clientId, keys) => this.watches.watch(clientId, this.ctx.dbIndex, keys),
         unwatch: (clientId) => this.watches.unwatch(clientId),
@@ -235,6 +241,9 @@ export class Shard {
       const writing = (spec.flags & WRITE) !== 0;
       for (const db of this.dbs) db.writing = writing;
     }
+    // A command every shard runs (KEYS, SLOWLOG ...) is one command: shard 0 times it.
+    const timed = this.slowlog.enabled && (spec.runsOn !== RunsOn.ALL || this.id === 0);
+    const started = timed ? performance.now() : 0;
     try {
       spec.handler!(ctx, argv);
     } catch (err) {
@@ -244,6 +253,7 @@ export class Shard {
       out.error(`ERR internal error in '${spec.name}': ${(err as Error).message}`);
       console.error(`shard ${this.id}: ${spec.name} failed:`, err);
     }
+    if (timed) this.slowlog.record(argv, ctx.now, (performance.now() - started) * 1000);
     if (ctx.dirty > 0 && !this.propagated) this.appendLog(dbIndex, argv);
     if (ctx.dirty > 0 && this.watches.size > 0) this.touchWatched(spec, argv, dbIndex);
     if (this.parked !== null) {

@@ -5,6 +5,7 @@
 import { ReplyWriter } from '../../src/commands/replies.ts';
 import { newShardStats, type CommandSpec, type ExecCtx, type ShardHandler } from '../../src/commands/table.ts';
 import { Db } from '../../src/shard/keyspace.ts';
+import { SlowLog } from '../../src/shard/slowlog.ts';
 
 export interface FakeShard {
   dbs: Db[];
@@ -59,6 +60,7 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
           throw new Error('execNested is not available on the fake shard');
         },
         watches: { watch: () => {}, unwatch: () => {}, isDirty: () => false },
+        slowlog: new SlowLog(0, 1, -1, 0),
         swapDbs: (a, b) => {
           [dbs[a], dbs[b]] = [dbs[b]!, dbs[a]!];
         },

@@ -145,3 +145,23 @@ describe('CONFIG', () => {
     }
   });
 });
+
+describe('SLOWLOG', () => {
+  it('records commands slower than the threshold on every shard, newest first', async () => {
+    const server = await startSlotkv({ shards: 2, ioThreads: 0, args: ['--slowlog-log-slower-than', '0', '--slowlog-max-len', '100'] });
+    try {
+      const c = await RespClient.connect(server.port);
+      await c.call('SLOWLOG', 'RESET');
+      await c.call('SET', 'first', '1');
+      await c.call('SET', 'second', 'x'.repeat(200));
+      const got = text(await c.call('SLOWLOG', 'GET', '2'));
+      expect(got).toMatch(/^\*2\r\n\*6\r\n:\d+\r\n:\d+\r\n:\d+\r\n\*3\r\n\$3\r\nSET\r\n\$6\r\nsecond\r\n\$\d+\r\nx{128}\.\.\. \(72 more bytes\)\r\n/);
+      expect(got).toContain('$5\r\nfirst\r\n');
+      expect(text(await c.call('SLOWLOG', 'LEN'))).toMatch(/^:[3-9]\r\n$/);
+      expect(text(await c.call('SLOWLOG', 'GET', 'x'))).toBe('-ERR count should be greater than or equal to -1\r\n');
+      c.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
