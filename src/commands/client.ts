@@ -1,5 +1,5 @@
 /**
- * CLIENT ID | GETNAME | SETNAME | INFO | LIST | KILL, and SHUTDOWN. They run on the connection
+ * CLIENT ID | GETNAME | SETNAME | INFO | LIST | KILL, MONITOR and SHUTDOWN. They run on the connection
  * thread; LIST and KILL cover every connection thread (src/server/clients.ts).
  */
 import { ERR_SYNTAX, errUnknownSubcommand, errWrongArgs } from './replies.ts';
@@ -96,7 +96,14 @@ async function shutdownCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
   process.kill(process.pid, 'SIGTERM');
 }
 
+// MONITOR
+function monitorCommand(c: ConnCtx): void {
+  c.startMonitor();
+  c.out.ok();
+}
+
 export const CLIENT_COMMANDS: readonly CommandSpec[] = [
   connCmd('client',   -2, ADMIN | NOSCRIPT | LOADING | STALE, clientCommand),
+  connCmd('monitor',   1, ADMIN | NOSCRIPT | LOADING | STALE, monitorCommand),
   connCmd('shutdown', -1, ADMIN | NOSCRIPT | LOADING | STALE, shutdownCommand),
 ];

@@ -184,6 +184,8 @@ export interface ConnCtx {
   transaction: TransactionControl;
   pubsub: PubSubControl;
   clients: ClientControl;
+  /** MONITOR: from now on this client receives every command the server processes. */
+  startMonitor(): void;
 }
 
 /** Which connections CLIENT LIST / KILL mean; every given field must match. */

@@ -19,6 +19,7 @@ export const GAUGE_CONNECTED_CLIENTS = 0;
 export const GAUGE_TOTAL_CONNECTIONS = 1;
 export const GAUGE_REJECTED_CONNECTIONS = 2;
 export const GAUGE_BLOCKED_CLIENTS = 3;
+export const GAUGE_MONITORS = 4;
 const GAUGE_COUNT = 8;
 
 export const CONTROL_STOP = 0; // set once: shards finish their batch and exit

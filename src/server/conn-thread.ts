@@ -17,6 +17,7 @@ import { Pending } from './pending.ts';
 import { PubSubHub } from './pubsub.ts';
 import { ThreadBus } from './thread-bus.ts';
 import { Clients } from './clients.ts';
+import { Monitors } from './monitor.ts';
 
 export interface ConnThreadOptions {
   id: number;
@@ -49,6 +50,7 @@ export class ConnThread {
   readonly bus: ThreadBus;
   readonly pubsub: PubSubHub;
   readonly clients: Clients;
+  readonly monitors: Monitors;
   private readonly toFlush = new Set<Connection>();
 
   constructor(options: ConnThreadOptions) {
@@ -66,6 +68,7 @@ export class ConnThread {
     this.bus = new ThreadBus(options.id, t.connThreadCount);
     this.pubsub = new PubSubHub(this.bus);
     this.clients = new Clients(this.connections, this.bus);
+    this.monitors = new Monitors(this.gauges, this.bus);
     this.awaitReplies();
   }
 

@@ -24,6 +24,8 @@ export class Connection {
   /** The open MULTI, if any, and the slot of the keys this client WATCHes, if any. */
   tx: Transaction | null = null;
   watch: WatchState | null = null;
+  /** True after MONITOR: the client receives every command the server processes. */
+  monitoring = false;
   /** Channels and patterns this client is subscribed to (pub/sub). */
   readonly subscriptions = new Set<string>();
   readonly psubscriptions = new Set<string>();
@@ -71,6 +73,7 @@ export class Connection {
       });
       if (this.watch !== null) this.thread.forgetWatches(this);
       if (this.subscriptionCount() > 0) this.thread.pubsub.forget(this);
+      if (this.monitoring) this.thread.monitors.remove(this);
     });
     socket.resume();
   }

@@ -37,32 +37,47 @@ function replyError(conn: Connection, message: string): void {
 }
 
 export function dispatch(conn: Connection, argv: Buffer[]): void {
+  const spec = route(conn, argv);
+  // Monitors see a command once it has gone where it runs (SELECT's with its new db).
+  if (spec !== undefined) conn.thread.monitors.feed(conn, spec.name, argv);
+}
+
+/** Runs or sends one command; the row it was, or undefined when it was refused. */
+function route(conn: Connection, argv: Buffer[]): CommandSpec | undefined {
   const name = argv[0]!.latin1Slice(0, argv[0]!.length);
   const spec = lookupCommand(name);
-  if (spec === undefined || (spec.flags & INTERNAL) !== 0) return txError(conn, errUnknownCommand(name, argv.slice(1)));
-  if (!arityOk(spec, argv.length)) return txError(conn, errWrongArgs(spec.name));
+  if (spec === undefined || (spec.flags & INTERNAL) !== 0) return void txError(conn, errUnknownCommand(name, argv.slice(1)));
+  if (!arityOk(spec, argv.length)) return void txError(conn, errWrongArgs(spec.name));
   conn.lastCommand = spec.name;
-  if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return txError(conn, ERR_NOAUTH);
+  if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return void txError(conn, ERR_NOAUTH);
   // RESP2's subscribed context: only subscription commands, PING and QUIT.
   if (conn.subscriptionCount() > 0 && !SUBSCRIBED_CONTEXT.has(spec.name)) {
-    return replyError(conn, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+    return void replyError(conn, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
   }
   if (queuesInTransaction(conn, spec)) {
     const refused = queueCommand(conn, spec, argv);
-    return refused === undefined ? conn.reply(QUEUED) : replyError(conn, refused);
+    if (refused === undefined) conn.reply(QUEUED);
+    else replyError(conn, refused);
+    return spec;
   }
   switch (spec.runsOn) {
     case RunsOn.CONN:
-      return runOnConnection(conn, spec, argv);
+      runOnConnection(conn, spec, argv);
+      break;
     case RunsOn.SHARD:
-      return sendToSlotOwner(conn, spec, argv);
+      sendToSlotOwner(conn, spec, argv);
+      break;
     case RunsOn.SPLIT:
-      return splitByShard(conn, spec, argv);
+      splitByShard(conn, spec, argv);
+      break;
     case RunsOn.ALL:
-      return sendToAll(conn, spec, argv);
+      sendToAll(conn, spec, argv);
+      break;
     case RunsOn.CURSOR:
-      return sendByCursor(conn, spec, argv);
+      sendByCursor(conn, spec, argv);
+      break;
   }
+  return spec;
 }
 
 /** An error that, inside MULTI, also dooms the transaction (EXEC answers EXECABORT). */
@@ -185,6 +200,10 @@ function connCtx(conn: Connection, shardReplies?: readonly Buffer[], out = scrat
     },
     get pubsub() {
       return pubsubControl(conn, out);
+    },
+    startMonitor: () => {
+      conn.monitoring = true;
+      conn.thread.monitors.add(conn);
     },
     clients: {
       line: () => clientLine(conn),

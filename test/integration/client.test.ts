@@ -43,4 +43,24 @@ describe('CLIENT across connection threads', () => {
     expect(exit.killed).toBe(false);
     expect(exit.code).toBe(0);
   });
+
+  it('MONITOR shows every command of every connection thread, quoted as Redis does', async () => {
+    const server = await startSlotkv({ shards: 2, ioThreads: 2 });
+    try {
+      const monitor = await RespClient.connect(server.port);
+      expect(text(await monitor.call('MONITOR'))).toBe('+OK\r\n');
+      const client = await RespClient.connect(server.port); // lands on the other I/O thread
+      await client.call('SET', 'a b', 'x\n"y');
+      await client.call('SELECT', '2');
+      await client.call('AUTH', 'secret');
+      const lines = (await monitor.read(3)).map(text);
+      expect(lines[0]).toMatch(/^\+\d+\.\d{6} \[0 127\.0\.0\.1:\d+\] "SET" "a b" "x\\n\\"y"\r\n$/);
+      expect(lines[1]).toMatch(/\[2 127\.0\.0\.1:\d+\] "SELECT" "2"\r\n$/);
+      expect(lines[2]).toMatch(/"AUTH" "\(redacted\)"\r\n$/);
+      monitor.close();
+      client.close();
+    } finally {
+      await server.stop();
+    }
+  });
 });
