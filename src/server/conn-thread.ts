@@ -25,6 +25,8 @@ export interface ConnThreadOptions {
   protoMaxBulkLen: number;
   outputLimitHard: number;
   maxClients: number;
+  /** Seconds a client may stay idle before it is closed (0: forever), as Redis's `timeout`. */
+  idleTimeout: number;
   server: ConnServerInfo;
 }
 
@@ -69,6 +71,7 @@ export class ConnThread {
     this.pubsub = new PubSubHub(this.bus);
     this.clients = new Clients(this.connections, this.bus);
     this.monitors = new Monitors(this.gauges, this.bus);
+    if (options.idleTimeout > 0) setInterval(() => this.closeIdle(), 1000).unref();
     this.awaitReplies();
   }
 
@@ -187,6 +190,18 @@ export class ConnThread {
       if (n > 0) any = true;
     }
     if (any) this.flushConnections();
+  }
+
+  /**
+   * Closes clients idle longer than `timeout`; subscribers, monitors and clients waiting in a
+   * blocking command are exempt, as in Redis.
+   */
+  private closeIdle(): void {
+    const limit = Date.now() - this.options.idleTimeout * 1000;
+    for (const conn of this.connections) {
+      if (conn.lastActive >= limit || conn.subscriptionCount() > 0 || conn.monitoring || conn.waitsOnBlocking()) continue;
+      conn.destroy();
+    }
   }
 
   connectionCount(): number {

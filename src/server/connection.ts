@@ -84,6 +84,11 @@ export class Connection {
     else this.queue.push(Pending.done(Buffer.from(bytes)));
   }
 
+  /** True while a command of this client is parked in a shard (BLPOP and friends). */
+  waitsOnBlocking(): boolean {
+    return this.queue.toArray().some((p) => p.blockedAt !== null && p.reply === null);
+  }
+
   subscriptionCount(): number {
     return this.subscriptions.size + this.psubscriptions.size;
   }

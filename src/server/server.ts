@@ -120,7 +120,7 @@ export class Server {
       gauges: this.topology.gauges,
       config: new Map([...c.raw, ['port', String(this.port)]]),
     };
-    const thread = { topology: this.topology, protoMaxBulkLen: c.protoMaxBulkLen, outputLimitHard: c.outputLimitNormal.hard, maxClients: c.maxClients };
+    const thread = { topology: this.topology, protoMaxBulkLen: c.protoMaxBulkLen, outputLimitHard: c.outputLimitNormal.hard, maxClients: c.maxClients, idleTimeout: Number(c.raw.get('timeout')) };
     if (c.ioThreads === 0) {
       this.local = new ConnThread({ id: 0, ...thread, server: serverInfoFor(info) });
     } else {

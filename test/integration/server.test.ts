@@ -165,3 +165,21 @@ describe('SLOWLOG', () => {
     }
   });
 });
+
+describe('timeout', () => {
+  it('closes a client idle longer than timeout seconds, but not a subscriber', async () => {
+    const server = await startSlotkv({ shards: 1, ioThreads: 0, args: ['--timeout', '1'] });
+    try {
+      const idle = await RespClient.connect(server.port);
+      const subscriber = await RespClient.connect(server.port);
+      await subscriber.call('SUBSCRIBE', 'ch');
+      expect(text(await idle.call('PING'))).toBe('+PONG\r\n');
+      await idle.readUntilClose(5000);
+      expect(idle.closed).toBe(true);
+      expect(subscriber.closed).toBe(false);
+      subscriber.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
