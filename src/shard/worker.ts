@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Doorbell } from '../ring/doorbell.ts';
-import { CONTROL_STOP, type Topology } from '../ring/topology.ts';
+import { CONTROL_STOP } from '../ring/topology.ts';
 import { Shard, type ShardOptions } from './shard.ts';
 
 const opts = workerData as ShardOptions & { migrate: boolean };

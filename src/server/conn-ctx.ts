@@ -1,0 +1,156 @@
+/**
+ * The context a connection-thread handler gets (ConnCtx): the client's state, the server's, and
+ * the controls for what reaches beyond one command: transactions, pub/sub, CLIENT, MONITOR, and
+ * INTERNAL commands sent to shards (one shard as the client's reply, or every shard for a
+ * handler to merge).
+ */
+import { lookupCommand } from '../commands/index.ts';
+import { ERR_CROSSSLOT, ReplyWriter } from '../commands/replies.ts';
+import type { ConnCtx, PubSubControl, TransactionControl } from '../commands/table.ts';
+import { slotOfBytes } from '../routing/slot.ts';
+import { clientLine } from './clients.ts';
+import type { Connection } from './connection.ts';
+import { Pending } from './pending.ts';
+import { ERR_EXECABORT, execRequest, execSlot, Transaction } from './transaction.ts';
+
+/** Sends an INTERNAL command to one shard; its reply is the client's reply, in order. */
+function sendInternal(conn: Connection, shard: number, argv: Buffer[]): void {
+  const spec = lookupCommand(argv[0]!.latin1Slice())!;
+  const pending = new Pending(1, spec);
+  conn.enqueue(pending);
+  conn.thread.send(shard, conn, pending, 0, spec, argv);
+}
+
+/** Answers are written into out; commands answered by a shard write nothing there. */
+function transactionControl(conn: Connection, out: ReplyWriter): TransactionControl {
+  const shardOf = (slot: number) => conn.thread.slotTable[slot]!;
+  const unwatchRequest = () => [Buffer.from('slotkv-unwatch'), Buffer.from(String(conn.id))];
+  return {
+    multi() {
+      if (conn.tx !== null) return 'ERR MULTI calls can not be nested';
+      conn.tx = new Transaction(conn.watch?.slot ?? -1);
+      return undefined;
+    },
+    exec() {
+      const tx = conn.tx;
+      if (tx === null) return out.error('ERR EXEC without MULTI');
+      if (tx.failed) {
+        conn.tx = null;
+        if (conn.watch !== null) conn.thread.forgetWatches(conn);
+        conn.watch = null;
+        return out.error(ERR_EXECABORT);
+      }
+      sendInternal(conn, shardOf(execSlot(conn)), execRequest(conn));
+      conn.tx = null;
+      conn.watch = null; // the shard drops the watch as it runs EXEC
+    },
+    discard() {
+      if (conn.tx === null) return out.error('ERR DISCARD without MULTI');
+      conn.tx = null;
+      if (conn.watch === null) return out.ok();
+      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest());
+      conn.watch = null;
+    },
+    watch(keys) {
+      if (conn.tx !== null) return out.error('ERR WATCH inside MULTI is not allowed');
+      const slot = slotOfBytes(keys[0]!);
+      if (keys.some((k) => slotOfBytes(k) !== slot) || (conn.watch !== null && conn.watch.slot !== slot)) {
+        return out.error(ERR_CROSSSLOT);
+      }
+      conn.watch = { slot };
+      sendInternal(conn, shardOf(slot), [Buffer.from('slotkv-watch'), Buffer.from(String(conn.id)), ...keys]);
+    },
+    unwatch() {
+      if (conn.watch === null) return out.ok();
+      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest());
+      conn.watch = null;
+    },
+  };
+}
+
+function pubsubControl(conn: Connection, out: ReplyWriter): PubSubControl {
+  const hub = conn.thread.pubsub;
+  const confirm = (kind: string, name: Buffer | null, count: number) => {
+    out.arrayHeader(3);
+    out.bulkLatin1(kind);
+    out.bulk(name);
+    out.integer(count);
+  };
+  return {
+    subscribe(names, pattern) {
+      for (const n of names) confirm(pattern ? 'psubscribe' : 'subscribe', n, hub.subscribe(conn, n.latin1Slice(), pattern));
+    },
+    unsubscribe(names, pattern) {
+      const kind = pattern ? 'punsubscribe' : 'unsubscribe';
+      const current = pattern ? conn.psubscriptions : conn.subscriptions;
+      const targets = names.length > 0 ? names : [...current].map((n) => Buffer.from(n, 'latin1'));
+      if (targets.length === 0) return confirm(kind, null, conn.subscriptionCount());
+      for (const n of targets) confirm(kind, n, hub.unsubscribe(conn, n.latin1Slice(), pattern));
+    },
+    publish: (channel, message) => hub.publish(channel, message),
+    channels: (pattern) => hub.channelNames(pattern),
+    numsub: (names) => hub.numsub(names),
+    numpat: () => hub.numpat(),
+    subscribed: () => conn.subscriptionCount() > 0,
+  };
+}
+
+export function connCtx(conn: Connection, shardReplies: readonly Buffer[] | undefined, out: ReplyWriter): ConnCtx {
+  return {
+    out,
+    clientId: conn.id,
+    get clientName() {
+      return conn.name;
+    },
+    set clientName(value: string) {
+      conn.name = value;
+    },
+    get db() {
+      return conn.db;
+    },
+    set db(value: number) {
+      conn.db = value;
+    },
+    get authenticated() {
+      return conn.authenticated;
+    },
+    set authenticated(value: boolean) {
+      conn.authenticated = value;
+      conn.framer.authenticated = value;
+    },
+    closeAfterReply: () => conn.closeAfterReply(),
+    server: conn.thread.options.server,
+    shardReplies,
+    fanOut: (args) => fanOut(conn, args),
+    get transaction() {
+      return transactionControl(conn, out);
+    },
+    get pubsub() {
+      return pubsubControl(conn, out);
+    },
+    startMonitor: () => {
+      conn.monitoring = true;
+      conn.thread.monitors.add(conn);
+    },
+    clients: {
+      line: () => clientLine(conn),
+      list: (filter) => conn.thread.clients.list(filter),
+      kill: (filter) => conn.thread.clients.kill(filter),
+    },
+  };
+}
+
+/** Sends args to every shard outside the client's reply queue; resolves with the replies. */
+function fanOut(conn: Connection, args: readonly (string | Buffer)[]): Promise<Buffer[]> {
+  const argv = args.map((a) => (typeof a === 'string' ? Buffer.from(a, 'latin1') : a));
+  const spec = lookupCommand(argv[0]!.latin1Slice())!;
+  const thread = conn.thread;
+  return new Promise((resolve) => {
+    const pending = new Pending(thread.shardCount, spec, null, (parts) => {
+      resolve(parts);
+      return Buffer.alloc(0);
+    });
+    for (let s = 0; s < thread.shardCount; s++) thread.send(s, conn, pending, s, spec, argv);
+  });
+}
+
