@@ -123,6 +123,8 @@ function infoShardCommand(x: ExecCtx): void {
     `commands:${x.stats.commandsProcessed}`,
     `expired_keys:${x.stats.expiredKeys}`,
     `log_offset:${x.persistence.logOffset()}`,
+    `saving:${x.persistence.saving() ? 1 : 0}`,
+    `last_save:${Math.floor(x.persistence.lastSaveMs() / 1000)}`,
   ];
   x.dbs.forEach((db, i) => {
     if (db.size > 0) lines.push(`db${i}:${db.size},${db.expires.size}`);
@@ -130,7 +132,7 @@ function infoShardCommand(x: ExecCtx): void {
   x.out.bulkLatin1(lines.join('\n'));
 }
 
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'stats', 'keyspace', 'shards'];
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace', 'shards'];
 
 // INFO [section]
 function infoCommand(c: ConnCtx, argv: Buffer[]): void {
@@ -141,6 +143,17 @@ function infoCommand(c: ConnCtx, argv: Buffer[]): void {
   sections.set('memory', `used_memory:${sum('used_memory') + memoryUsage().heapUsed}\r\nused_memory_rss:${memoryUsage().rss}`);
   const stats = sections.get('stats') ?? '';
   sections.set('stats', `${stats}\r\ntotal_commands_processed:${sum('commands')}\r\nexpired_keys:${sum('expired_keys')}`);
+  const config = c.server.config;
+  sections.set('persistence', [
+    'loading:0',
+    `rdb_bgsave_in_progress:${sum('saving') > 0 ? 1 : 0}`,
+    `rdb_last_save_time:${Math.min(...shards.map((s) => s.get('last_save') ?? 0))}`,
+    `aof_enabled:${config.get('appendonly') === 'yes' ? 1 : 0}`,
+    `aof_fsync:${config.get('appendfsync')}`,
+  ].join('\r\n'));
+  sections.set('replication', ['role:master', 'connected_slaves:0', `master_repl_offset:${sum('log_offset')}`].join('\r\n'));
+  const cpu = process.cpuUsage();
+  sections.set('cpu', `used_cpu_sys:${(cpu.system / 1e6).toFixed(6)}\r\nused_cpu_user:${(cpu.user / 1e6).toFixed(6)}`);
   const keyspace: string[] = [];
   for (let db = 0; db < c.server.databases; db++) {
     const keys = sum(`db${db}.keys`);

@@ -72,6 +72,8 @@ describe.each(SLOTKV_CONFIGS)('server commands ($name)', ({ shards, ioThreads })
     const total = shardLines.reduce((n, l) => n + Number(l.split('=')[1]), 0);
     expect(total).toBe(50);
     expect(text(await c.call('INFO', 'keyspace'))).toMatch(/^\$\d+\r\n# Keyspace\r\ndb0:keys=50,/);
+    expect(info).toMatch(/# Persistence\r\nloading:0\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:\d+\r\naof_enabled:1\r\n/);
+    expect(info).toMatch(/# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_repl_offset:[1-9]\d*\r\n/);
   });
 
   it('COMMAND COUNT, INFO and GETKEYS describe the table', async () => {
