@@ -108,10 +108,10 @@ export interface ExecCtx {
   /** This shard's snapshots (SAVE, BGSAVE, LASTSAVE). */
   persistence: SnapshotControl;
   /**
-   * Runs one command of a transaction right here, writing its reply into `out` and logging it
-   * as if it had run alone; a blocking command answers nil instead of waiting, as in Redis.
+   * Runs a transaction's commands right here, each writing its reply into `out` (a blocking
+   * command answers nil instead of waiting, as in Redis), and logs their effects as one record.
    */
-  execNested(argv: Buffer[]): void;
+  execTransaction(commands: readonly Buffer[][]): void;
   /** WATCHed keys on this shard, per client. */
   watches: WatchControl;
   /** SWAPDB: exchanges two of this shard's databases (a running snapshot is finished first). */

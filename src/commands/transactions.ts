@@ -5,7 +5,8 @@
  * registers the client's keys on that shard, which marks the client when a write changes one;
  * a marked client's EXEC answers nil and runs nothing.
  *
- * Each command of a transaction reaches the write log as if it had run alone.
+ * A transaction reaches the write log as one record of its effects (slotkv-tx), so a crash can
+ * never leave half of it on disk.
  */
 import {
   cmd,
@@ -33,13 +34,28 @@ export function encodeExecRequest(clientId: number, watching: boolean, commands:
 }
 
 function decodeExecRequest(argv: Buffer[]): { clientId: number; watching: boolean; commands: Buffer[][] } {
+  return { clientId: Number(argv[1]!.latin1Slice()), watching: argv[2]![0] === 0x31, commands: decodeCommands(argv, 3) };
+}
+
+/** Commands packed as <argc> <arg>... <argc> <arg>... from argv[from] on. */
+export function decodeCommands(argv: readonly Buffer[], from: number): Buffer[][] {
   const commands: Buffer[][] = [];
-  for (let i = 3; i < argv.length; ) {
+  for (let i = from; i < argv.length; ) {
     const argc = Number(argv[i]!.latin1Slice());
     commands.push(argv.slice(i + 1, i + 1 + argc));
     i += 1 + argc;
   }
-  return { clientId: Number(argv[1]!.latin1Slice()), watching: argv[2]![0] === 0x31, commands };
+  return commands;
+}
+
+/**
+ * The write-log record of a transaction: slotkv-tx <argc> <arg>... for every effect, so that a
+ * transaction reaches the log, and is replayed, whole or not at all (one record, one CRC).
+ */
+export function encodeTransactionRecord(effects: readonly (readonly (Uint8Array | string)[])[]): (Uint8Array | string)[] {
+  const args: (Uint8Array | string)[] = ['slotkv-tx'];
+  for (const effect of effects) args.push(String(effect.length), ...effect);
+  return args;
 }
 
 // MULTI
@@ -76,7 +92,14 @@ function slotkvExecCommand(x: ExecCtx, argv: Buffer[]): void {
   x.watches.unwatch(clientId);
   if (dirty) return x.out.nullArray();
   x.out.arrayHeader(commands.length);
-  for (const sub of commands) x.execNested(sub);
+  x.execTransaction(commands);
+}
+
+// slotkv-tx <argc> <arg>...: a transaction's effects, replayed from the log in one go.
+function slotkvTxCommand(x: ExecCtx, argv: Buffer[]): void {
+  const commands = decodeCommands(argv, 1);
+  x.out.arrayHeader(commands.length);
+  x.execTransaction(commands);
 }
 
 // slotkv-watch <client id> key [key ...]
@@ -101,4 +124,5 @@ export const TRANSACTION_COMMANDS: readonly CommandSpec[] = [
   cmd('slotkv-exec',    -3, INTERNAL | WRITE, 0, 0, 0, slotkvExecCommand, { runsOn: RunsOn.SHARD }),
   cmd('slotkv-watch',   -3, INTERNAL, 0, 0, 0, slotkvWatchCommand, { runsOn: RunsOn.SHARD }),
   cmd('slotkv-unwatch',  2, INTERNAL, 0, 0, 0, slotkvUnwatchCommand, { runsOn: RunsOn.SHARD }),
+  cmd('slotkv-tx',      -3, INTERNAL | WRITE, 0, 0, 0, slotkvTxCommand, { runsOn: RunsOn.SHARD }),
 ];

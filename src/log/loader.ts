@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lookupCommand } from '../commands/index.ts';
+import { decodeCommands } from '../commands/transactions.ts';
 import { forEachKeyIndex, RunsOn, type CommandSpec } from '../commands/table.ts';
 import { DataDirError } from '../errors.ts';
 import { LOG_COMMAND, LOG_HEADER_BYTES, readArgs } from '../ring/codec.ts';
@@ -76,14 +77,23 @@ class Replay {
   private record(buf: Buffer, start: number): boolean {
     const db = buf[start + 1]!;
     readArgs(buf, start + LOG_HEADER_BYTES, this.argv);
-    const argv = this.argv;
+    if (!this.sameLayout && this.argv[0]!.latin1Slice() === 'slotkv-tx') {
+      // A transaction's effects may now belong to several shards: each keeps its own.
+      let applied = false;
+      for (const effect of decodeCommands(this.argv, 1)) if (this.command(db, effect)) applied = true;
+      return applied;
+    }
+    return this.command(db, this.argv);
+  }
+
+  private command(db: number, argv: Buffer[]): boolean {
     const spec = lookupCommand(argv[0]!.latin1Slice());
     if (spec === undefined || spec.handler === undefined) throw new Error(`unknown command '${argv[0]!.latin1Slice()}'`);
     if (this.sameLayout) {
       this.target.apply(db, spec, argv);
       return true;
     }
-    if (spec.firstKey === 0) return this.keyless(db, spec);
+    if (spec.firstKey === 0) return this.keyless(db, spec, argv);
     const mine = (key: Buffer) => shardOfSlot(slotOfBytes(key), this.target.shardCount) === this.target.shardId;
     if (spec.runsOn === RunsOn.SPLIT) {
       // One logged MSET/DEL may hold keys that now live on different shards: keep mine.
@@ -96,21 +106,21 @@ class Replay {
       return true;
     }
     let first: Buffer | undefined;
-    forEachKeyIndex(spec, argv.length, (i) => (first ??= argv[i]));
+    forEachKeyIndex(spec, argv.length, (i) => (first ??= argv[i]), argv);
     if (first === undefined || !mine(first)) return false;
     this.target.apply(db, spec, argv);
     return true;
   }
 
   /** FLUSHDB/FLUSHALL/SWAPDB written by an old shard acted only on that shard's slots. */
-  private keyless(db: number, spec: CommandSpec): boolean {
+  private keyless(db: number, spec: CommandSpec, argv: Buffer[]): boolean {
     const inOldShard = (slot: number) => shardOfSlot(slot, this.oldCount) === this.oldShard;
     if (spec.name === 'flushall') this.target.flushSlots(-1, inOldShard);
     else if (spec.name === 'flushdb') this.target.flushSlots(db, inOldShard);
     else if (spec.name === 'swapdb') {
-      const [a, b] = [Number(this.argv[1]!.latin1Slice()), Number(this.argv[2]!.latin1Slice())];
+      const [a, b] = [Number(argv[1]!.latin1Slice()), Number(argv[2]!.latin1Slice())];
       this.target.swapSlots(a, b, inOldShard);
-    } else this.target.apply(db, spec, this.argv);
+    } else this.target.apply(db, spec, argv);
     return true;
   }
 }

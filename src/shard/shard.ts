@@ -15,6 +15,7 @@ import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_BLOCKED_CLIENTS, type Topology } from '../ring/topology.ts';
 import { BlockingRegistry, type Blocked } from './blocking.ts';
 import { WatchRegistry } from './watches.ts';
+import { encodeTransactionRecord } from '../commands/transactions.ts';
 import { SlowLog } from './slowlog.ts';
 import { activeExpireCycle } from './expiry.ts';
 import { Db, keyString } from './keyspace.ts';
@@ -46,6 +47,8 @@ export class Shard {
   private propagated = false;
   private readonly blocking = new BlockingRegistry();
   private readonly watches = new WatchRegistry();
+  /** While a transaction runs: the effects it will log as one record. */
+  private txEffects: (readonly (Uint8Array | string)[])[] | null = null;
   readonly slowlog: SlowLog;
   /** Set when the running handler called ctx.block(): [keys, deadline]. */
   private parked: [readonly string[], number] | null = null;
@@ -96,7 +99,7 @@ export class Shard {
       signalReady(key) {
         shard.blocking.signal(this.dbIndex, key);
       },
-      execNested: (argv) => this.runNested(argv),
+      execTransaction: (commands) => this.runTransaction(commands),
       swapDbs: (a, b) => this.swapDbs(a, b),
       slowlog: this.slowlog,
       watches: {
@@ -266,6 +269,20 @@ export class Shard {
     return false;
   }
 
+  /** Runs a transaction's commands and logs what they changed as one record. */
+  private runTransaction(commands: readonly Buffer[][]): void {
+    const outer = this.txEffects;
+    this.txEffects = [];
+    try {
+      for (const argv of commands) this.runNested(argv);
+    } finally {
+      const effects = this.txEffects;
+      this.txEffects = outer;
+      if (effects.length === 1) this.appendLog(this.ctx.dbIndex, effects[0]!);
+      else if (effects.length > 1) this.appendLog(this.ctx.dbIndex, encodeTransactionRecord(effects));
+    }
+  }
+
   /**
    * One command of a transaction (slotkv-exec): runs its handler into the transaction's reply,
    * logs and marks watched keys as run() does, and answers nil where it would block.
@@ -353,6 +370,12 @@ export class Shard {
 
   private appendLog(dbIndex: number, args: readonly (Uint8Array | string)[]): void {
     if (this.loading) return;
+    if (this.txEffects !== null) {
+      // Inside a transaction: its effects go to the log together, at its end. The views stay
+      // valid until then (they point into the request being run).
+      this.txEffects.push(args);
+      return;
+    }
     const bytes = this.appendRecord(LOG_COMMAND, dbIndex, args);
     this.persistence.noteRecord(bytes);
     this.stats.logRecords++;

@@ -56,8 +56,8 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
         signalReady(key) {
           shard.ready.push(key);
         },
-        execNested: () => {
-          throw new Error('execNested is not available on the fake shard');
+        execTransaction: () => {
+          throw new Error('execTransaction is not available on the fake shard');
         },
         watches: { watch: () => {}, unwatch: () => {}, isDirty: () => false },
         slowlog: new SlowLog(0, 1, -1, 0),

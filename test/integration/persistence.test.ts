@@ -138,6 +138,29 @@ describe('restart', () => {
   });
 });
 
+describe('transactions in the log', () => {
+  it('replay whole, with the same shard count and with another', async () => {
+    const dir = dataDir();
+    let { server, c } = await start(dir, 2);
+    const replies = await c.pipeline([
+      ['MULTI'], ['SET', '{t}a', '1'], ['INCR', '{t}a'], ['RPUSH', '{t}l', 'x', 'y'], ['LPOP', '{t}l'], ['SET', '{t}e', 'v', 'EX', '100'], ['EXEC'],
+    ]);
+    expect(text(replies.at(-1)!)).toBe('*5\r\n+OK\r\n:2\r\n:2\r\n$1\r\nx\r\n+OK\r\n');
+    c.close();
+    await server.stop();
+    const log = readdirSync(dir).filter((f) => f.endsWith('.aof')).map((f) => readFileSync(join(dir, f), 'latin1')).join('');
+    expect(log).toContain('slotkv-tx'); // one record for the whole transaction
+    for (const shards of [2, 3]) {
+      ({ server, c } = await start(dir, shards));
+      expect(text(await c.call('MGET', '{t}a', '{t}e'))).toBe('*2\r\n$1\r\n2\r\n$1\r\nv\r\n');
+      expect(text(await c.call('LRANGE', '{t}l', '0', '-1'))).toBe('*1\r\n$1\r\ny\r\n');
+      expect(Number(text(await c.call('TTL', '{t}e')).slice(1))).toBeGreaterThan(90);
+      c.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('SWAPDB in the log', () => {
   it('replays as a swap, with the same shard count and with another', async () => {
     const dir = dataDir();
