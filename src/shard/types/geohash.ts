@@ -237,29 +237,25 @@ function boundingBox(s: GeoShape): [number, number, number, number] {
 const M55 = 0x5555555555555555n;
 const MAA = 0xaaaaaaaaaaaaaaaan;
 
-/** The box d steps east (d > 0) or west, wrapping around as unsigned bits do. */
-function moveX(h: GeoHashBits, d: number): GeoHashBits {
+/**
+ * The box d steps along one axis (d > 0: east or north), wrapping around as unsigned bits do.
+ * `mask` selects the interleaved bits of the axis that moves, `other` those of the one that stays.
+ */
+function moveAlong(h: GeoHashBits, d: number, mask: bigint, other: bigint): GeoHashBits {
   if (d === 0) return h;
-  let x = h.bits & MAA;
-  const y = h.bits & M55;
+  let moving = h.bits & mask;
+  const staying = h.bits & other;
   const shift = BigInt(64 - h.step * 2);
-  const zz = M55 >> shift;
-  x = d > 0 ? x + (zz + 1n) : (x | zz) - (zz + 1n);
-  x &= MAA >> shift;
-  return { bits: x | y, step: h.step };
+  const zz = other >> shift;
+  moving = d > 0 ? moving + (zz + 1n) : (moving | zz) - (zz + 1n);
+  moving &= mask >> shift;
+  return { bits: moving | staying, step: h.step };
 }
 
+/** The box d steps east (d > 0) or west. */
+const moveX = (h: GeoHashBits, d: number): GeoHashBits => moveAlong(h, d, MAA, M55);
 /** The box d steps north (d > 0) or south. */
-function moveY(h: GeoHashBits, d: number): GeoHashBits {
-  if (d === 0) return h;
-  const x = h.bits & MAA;
-  let y = h.bits & M55;
-  const shift = BigInt(64 - h.step * 2);
-  const zz = MAA >> shift;
-  y = d > 0 ? y + (zz + 1n) : (y | zz) - (zz + 1n);
-  y &= M55 >> shift;
-  return { bits: x | y, step: h.step };
-}
+const moveY = (h: GeoHashBits, d: number): GeoHashBits => moveAlong(h, d, M55, MAA);
 
 const NONE: GeoHashBits = { bits: 0n, step: 0 };
 
