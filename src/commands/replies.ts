@@ -15,7 +15,6 @@ export const ONE = b(':1\r\n');
 export const NULL_BULK = b('$-1\r\n');
 export const NULL_ARRAY = b('*-1\r\n');
 export const EMPTY_ARRAY = b('*0\r\n');
-export const EMPTY_BULK = b('$0\r\n\r\n');
 
 export const ERR_WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 export const ERR_SYNTAX = 'ERR syntax error';
@@ -26,7 +25,6 @@ export const ERR_NO_SUCH_KEY = 'ERR no such key';
 export const ERR_CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
 export const ERR_NOAUTH = 'NOAUTH Authentication required.';
 export const ERR_INVALID_PASSWORD = 'ERR invalid password';
-export const ERR_NO_PASSWORD_SET = 'ERR Client sent AUTH, but no password is set';
 export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
 export const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';

@@ -33,6 +33,16 @@ export function encodeExecRequest(clientId: number, watching: boolean, commands:
   return args;
 }
 
+/** slotkv-watch <client id> key...: registers the keys on the shard of their slot. */
+export const watchRequest = (clientId: number, keys: readonly Buffer[]): Buffer[] => [
+  Buffer.from('slotkv-watch'),
+  Buffer.from(String(clientId)),
+  ...keys,
+];
+
+/** slotkv-unwatch <client id>: the shard forgets the client's watched keys. */
+export const unwatchRequest = (clientId: number): Buffer[] => [Buffer.from('slotkv-unwatch'), Buffer.from(String(clientId))];
+
 function decodeExecRequest(argv: Buffer[]): { clientId: number; watching: boolean; commands: Buffer[][] } {
   return { clientId: Number(argv[1]!.latin1Slice()), watching: argv[2]![0] === 0x31, commands: decodeCommands(argv, 3) };
 }

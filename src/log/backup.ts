@@ -6,7 +6,7 @@
  * (restore) or become the data directory of a new instance (clone); either way it is checked
  * again and extracted with the manifest a data directory needs.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { BackupTask, FileDigest } from './backup-worker.ts';
@@ -131,11 +131,5 @@ export async function extractBackup(dir: string, id: string, to: string): Promis
   };
   writeManifest(to, manifest);
   return manifest;
-}
-
-/** Total size on disk of a set, for listings. */
-export function backupSize(dir: string, id: string): number {
-  const setDir = join(backupRoot(dir), id);
-  return readdirSync(setDir).reduce((n, f) => n + statSync(join(setDir, f)).size, 0);
 }
 

@@ -14,6 +14,7 @@
  * (dropped on repair); anywhere else it is corruption.
  */
 import { crc32 } from 'node:zlib';
+import type { ReplyWriter } from '../commands/replies.ts';
 
 export const SEGMENT_MAGIC = Buffer.from('SLOTKVLOG1\n', 'latin1');
 export const SNAPSHOT_MAGIC = Buffer.from('SLOTKVSNP1\n', 'latin1');
@@ -46,13 +47,13 @@ export function decodeSegmentHeader(buf: Buffer, magic = SEGMENT_MAGIC): Segment
   return { shard: buf[p]!, shardCount: buf.readUInt16LE(p + 2), baseOffset: Number(buf.readBigUInt64LE(p + 4)) };
 }
 
-/** The on-disk bytes of one record: length, CRC, payload. Allocates. */
-export function encodeRecord(payload: Uint8Array): Buffer {
-  const buf = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  buf.writeUInt32LE(payload.length, 0);
-  buf.writeUInt32LE(crc32(payload), 4);
-  buf.set(payload, RECORD_HEADER_BYTES);
-  return buf;
+/** Appends one record's on-disk bytes (length, CRC, payload) to out. */
+export function appendRecordBytes(out: ReplyWriter, payload: Uint8Array): void {
+  out.ensure(RECORD_HEADER_BYTES + payload.length);
+  out.buf.writeUInt32LE(payload.length, out.len);
+  out.buf.writeUInt32LE(crc32(payload), out.len + 4);
+  out.len += RECORD_HEADER_BYTES;
+  out.raw(payload);
 }
 
 export type ScanResult =

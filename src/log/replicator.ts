@@ -9,7 +9,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
-import { crc32 } from 'node:zlib';
 import { ReplyWriter } from '../commands/replies.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { LOG_COMMAND, LOG_HEADER_BYTES, LOG_ROTATE, LOG_SNAPSHOT_DONE, readArgs } from '../ring/codec.ts';
@@ -18,7 +17,7 @@ import { RingReader } from '../ring/framed.ts';
 import { CONTROL_STOP_LOG, type Topology } from '../ring/topology.ts';
 import type { FsyncPolicy } from '../shard/persistence.ts';
 import { segmentName, writeManifest, type Manifest } from './manifest.ts';
-import { encodeSegmentHeader, RECORD_HEADER_BYTES } from './record.ts';
+import { appendRecordBytes, encodeSegmentHeader, RECORD_HEADER_BYTES } from './record.ts';
 
 export interface ReplicatorData {
   topology: Topology;
@@ -68,12 +67,7 @@ class ShardLog {
     const len = end - start;
     this.offset += RECORD_HEADER_BYTES + len;
     if (!data.appendonly) return;
-    const out = this.staged;
-    out.ensure(RECORD_HEADER_BYTES + len);
-    out.buf.writeUInt32LE(len, out.len);
-    out.buf.writeUInt32LE(crc32(buf.subarray(start, end)), out.len + 4);
-    out.len += RECORD_HEADER_BYTES;
-    out.raw(buf.subarray(start, end));
+    appendRecordBytes(this.staged, buf.subarray(start, end));
   }
 
   /** Writes what is staged to the file. */

@@ -7,6 +7,7 @@
 import { lookupCommand } from '../commands/index.ts';
 import { ERR_CROSSSLOT, ReplyWriter } from '../commands/replies.ts';
 import type { ConnCtx, PubSubControl, TransactionControl } from '../commands/table.ts';
+import { unwatchRequest, watchRequest } from '../commands/transactions.ts';
 import { slotOfBytes } from '../routing/slot.ts';
 import { clientLine } from './clients.ts';
 import type { Connection } from './connection.ts';
@@ -24,7 +25,6 @@ function sendInternal(conn: Connection, shard: number, argv: Buffer[]): void {
 /** Answers are written into out; commands answered by a shard write nothing there. */
 function transactionControl(conn: Connection, out: ReplyWriter): TransactionControl {
   const shardOf = (slot: number) => conn.thread.slotTable[slot]!;
-  const unwatchRequest = () => [Buffer.from('slotkv-unwatch'), Buffer.from(String(conn.id))];
   return {
     multi() {
       if (conn.tx !== null) return 'ERR MULTI calls can not be nested';
@@ -48,7 +48,7 @@ function transactionControl(conn: Connection, out: ReplyWriter): TransactionCont
       if (conn.tx === null) return out.error('ERR DISCARD without MULTI');
       conn.tx = null;
       if (conn.watch === null) return out.ok();
-      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest());
+      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest(conn.id));
       conn.watch = null;
     },
     watch(keys) {
@@ -58,11 +58,11 @@ function transactionControl(conn: Connection, out: ReplyWriter): TransactionCont
         return out.error(ERR_CROSSSLOT);
       }
       conn.watch = { slot };
-      sendInternal(conn, shardOf(slot), [Buffer.from('slotkv-watch'), Buffer.from(String(conn.id)), ...keys]);
+      sendInternal(conn, shardOf(slot), watchRequest(conn.id, keys));
     },
     unwatch() {
       if (conn.watch === null) return out.ok();
-      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest());
+      sendInternal(conn, shardOf(conn.watch.slot), unwatchRequest(conn.id));
       conn.watch = null;
     },
   };

@@ -9,6 +9,7 @@ import { commandId, lookupCommand } from '../commands/index.ts';
 import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { CANCEL_BLOCKED, writeArgs, writeRequestHeader } from '../ring/codec.ts';
+import { unwatchRequest } from '../commands/transactions.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
@@ -113,7 +114,7 @@ export class ConnThread {
   forgetWatches(conn: Connection): void {
     if (conn.watch === null) return;
     const spec = lookupCommand('slotkv-unwatch')!;
-    this.send(this.slotTable[conn.watch.slot]!, conn, new Pending(1, spec), 0, spec, [Buffer.from('slotkv-unwatch'), Buffer.from(String(conn.id))]);
+    this.send(this.slotTable[conn.watch.slot]!, conn, new Pending(1, spec), 0, spec, unwatchRequest(conn.id));
   }
 
   /** Asks a shard to drop a parked command whose client went away. */
@@ -204,9 +205,6 @@ export class ConnThread {
     }
   }
 
-  connectionCount(): number {
-    return this.connections.size;
-  }
 
   /** Closes every client connection (shutdown). */
   closeAll(): void {

@@ -7,10 +7,9 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { ReplyWriter } from '../commands/replies.ts';
 import { snapshotName, syncDir } from '../log/manifest.ts';
-import { encodeSegmentHeader, RECORD_HEADER_BYTES, SNAPSHOT_MAGIC } from '../log/record.ts';
+import { appendRecordBytes, encodeSegmentHeader, SNAPSHOT_MAGIC } from '../log/record.ts';
 import { LOG_COMMAND, LOG_SNAPSHOT_END, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import type { Db } from './keyspace.ts';
 import { emitKey } from './serialize.ts';
@@ -114,12 +113,7 @@ export class SnapshotWriter {
     p.reset();
     writeLogHeader(p, kind, dbIndex);
     writeArgs(p, args);
-    const out = this.out;
-    out.ensure(RECORD_HEADER_BYTES + p.len);
-    out.buf.writeUInt32LE(p.len, out.len);
-    out.buf.writeUInt32LE(crc32(p.view()), out.len + 4);
-    out.len += RECORD_HEADER_BYTES;
-    out.raw(p.view());
+    appendRecordBytes(this.out, p.view());
     this.records++;
   }
 

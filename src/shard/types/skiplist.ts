@@ -210,24 +210,29 @@ export class SkipList {
     return null;
   }
 
+  /**
+   * The last node, in order, for which `before` holds (the header when none does): the one
+   * descent that every range search below starts with.
+   */
+  private lastWhere(before: (n: ZNode) => boolean): ZNode {
+    let x = this.header;
+    for (let i = this.level - 1; i >= 0; i--) {
+      while (x.forward[i] !== null && before(x.forward[i]!)) x = x.forward[i]!;
+    }
+    return x;
+  }
+
   /** The first node whose score is inside r, or null. */
   firstInRange(r: ScoreRange): ZNode | null {
     if (!this.mayHaveScores(r)) return null;
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      while (x.forward[i] !== null && !gteMin(x.forward[i]!.score, r)) x = x.forward[i]!;
-    }
-    const first = x.forward[0]!;
+    const first = this.lastWhere((n) => !gteMin(n.score, r)).forward[0]!;
     return first !== null && lteMax(first.score, r) ? first : null;
   }
 
   /** The last node whose score is inside r, or null. */
   lastInRange(r: ScoreRange): ZNode | null {
     if (!this.mayHaveScores(r)) return null;
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      while (x.forward[i] !== null && lteMax(x.forward[i]!.score, r)) x = x.forward[i]!;
-    }
+    const x = this.lastWhere((n) => lteMax(n.score, r));
     return x !== this.header && gteMin(x.score, r) ? x : null;
   }
 
@@ -237,21 +242,14 @@ export class SkipList {
    */
   firstInLexRange(r: LexRange): ZNode | null {
     if (!this.mayHaveMembers(r)) return null;
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      while (x.forward[i] !== null && !lexGteMin(x.forward[i]!.member, r)) x = x.forward[i]!;
-    }
-    const first = x.forward[0]!;
+    const first = this.lastWhere((n) => !lexGteMin(n.member, r)).forward[0]!;
     return first !== null && lexLteMax(first.member, r) ? first : null;
   }
 
   /** The last node whose member is inside r (see firstInLexRange), or null. */
   lastInLexRange(r: LexRange): ZNode | null {
     if (!this.mayHaveMembers(r)) return null;
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      while (x.forward[i] !== null && lexLteMax(x.forward[i]!.member, r)) x = x.forward[i]!;
-    }
+    const x = this.lastWhere((n) => lexLteMax(n.member, r));
     return x !== this.header && lexGteMin(x.member, r) ? x : null;
   }
 

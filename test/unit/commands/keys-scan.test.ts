@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KEY_COMMANDS } from '../../../src/commands/keys.ts';
 import type { CommandSpec } from '../../../src/commands/table.ts';
 import { SLOT_COUNT, slotOfLatin1 } from '../../../src/routing/slot.ts';
-import { decodeReply, fakeShard, rowOf, runRow, shardWithKeys } from '../../helpers/exec-ctx.ts';
+import { decodeReply, rowOf, runRow, shardWithKeys } from '../../helpers/exec-ctx.ts';
 import type { FakeShard, Reply } from '../../helpers/exec-ctx.ts';
 
 const NOW = 1_700_000_000_000;

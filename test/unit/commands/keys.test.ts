@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KEY_COMMANDS } from '../../../src/commands/keys.ts';
 import type { CommandSpec } from '../../../src/commands/table.ts';
 import { Merge, RunsOn } from '../../../src/commands/table.ts';
-import { decodeReply, fakeShard, rowOf, runRow, shardWithKeys } from '../../helpers/exec-ctx.ts';
+import { fakeShard, rowOf, runRow, shardWithKeys } from '../../helpers/exec-ctx.ts';
 import type { FakeShard, Reply } from '../../helpers/exec-ctx.ts';
 
 const NOW = 1_700_000_000_000;
