@@ -1,0 +1,144 @@
+/**
+ * A listpack: a sequence of short binary strings packed into one latin1 JS string, the way
+ * Redis packs a small hash, sorted set or list into one allocation.
+ *
+ * Why: a small collection as JS objects costs a Map or array plus one string (with its 16-byte
+ * header) per element; the same elements packed cost one string. Small hashes and sorted sets
+ * live here until they outgrow Redis's listpack limits (then they convert to the indexed form
+ * for good, as Redis does), which is what keeps memory per key near Redis's.
+ *
+ * Format: each entry is its length as a varint (7 bits per char, low bits first, high bit set
+ * on every char but the last) followed by its bytes. Reads walk the string; writes build a new
+ * one (O(n), like Redis's memmove, and bounded by the listpack limits).
+ */
+
+/** The packed form of items. */
+export function lpFrom(items: readonly string[]): string {
+  let out = '';
+  for (const item of items) out += lpEntry(item);
+  return out;
+}
+
+/** One entry: the varint length, then the bytes. */
+export function lpEntry(item: string): string {
+  let n = item.length;
+  let head = '';
+  while (n >= 0x80) {
+    head += String.fromCharCode((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  return head + String.fromCharCode(n) + item;
+}
+
+/**
+ * Walks a listpack one entry at a time without allocating, except for the entry strings asked
+ * for with value(). `start`/`end` are the current entry's bytes; `next` is where the next
+ * entry's length begins.
+ */
+export class LpCursor {
+  start = 0;
+  end = 0;
+  next = 0;
+  readonly lp: string;
+  constructor(lp: string) {
+    this.lp = lp;
+  }
+
+  /** Moves to the entry at `next`; false at the end. */
+  advance(): boolean {
+    const lp = this.lp;
+    let pos = this.next;
+    if (pos >= lp.length) return false;
+    let len = 0;
+    let shift = 0;
+    let c: number;
+    do {
+      c = lp.charCodeAt(pos++);
+      len |= (c & 0x7f) << shift;
+      shift += 7;
+    } while (c >= 0x80);
+    this.start = pos;
+    this.end = pos + len;
+    this.next = this.end;
+    return true;
+  }
+
+  value(): string {
+    return this.lp.slice(this.start, this.end);
+  }
+
+  /** Whether the current entry's bytes equal s. */
+  equals(s: string): boolean {
+    return this.end - this.start === s.length && this.lp.startsWith(s, this.start);
+  }
+}
+
+/** Every entry, in order. */
+export function lpItems(lp: string): string[] {
+  const items: string[] = [];
+  const c = new LpCursor(lp);
+  while (c.advance()) items.push(c.value());
+  return items;
+}
+
+/**
+ * The index of the first entry at index ≡ offset (mod step) that equals item, or -1: a hash
+ * looks up a field with step 2, offset 0 (fields and values alternate).
+ */
+export function lpIndexOf(lp: string, item: string, step = 1, offset = 0): number {
+  const c = new LpCursor(lp);
+  for (let i = 0; c.advance(); i++) {
+    if (i % step === offset && c.equals(item)) return i;
+  }
+  return -1;
+}
+
+/** The entry at index, or undefined past the end. */
+export function lpAt(lp: string, index: number): string | undefined {
+  const c = new LpCursor(lp);
+  for (let i = 0; c.advance(); i++) if (i === index) return c.value();
+  return undefined;
+}
+
+/** A copy of lp with the entry at index replaced by item (index must exist). */
+export function lpReplace(lp: string, index: number, item: string): string {
+  const c = new LpCursor(lp);
+  let entryStart = 0;
+  for (let i = 0; i <= index; i++) {
+    entryStart = c.next;
+    if (!c.advance()) throw new RangeError(`listpack has no entry ${index}`);
+  }
+  return lp.slice(0, entryStart) + lpEntry(item) + lp.slice(c.next);
+}
+
+/** A copy of lp without `count` entries from index on. */
+export function lpDelete(lp: string, index: number, count = 1): string {
+  const c = new LpCursor(lp);
+  let from = lp.length;
+  for (let i = 0; i < index + count && c.advance(); i++) {
+    if (i === index) from = c.start - varintSize(c.end - c.start);
+  }
+  return from >= lp.length ? lp : lp.slice(0, from) + lp.slice(c.next);
+}
+
+/** A copy of lp with items inserted before the entry at index (index = entry count appends). */
+export function lpInsert(lp: string, index: number, items: readonly string[]): string {
+  const c = new LpCursor(lp);
+  let at = lp.length;
+  for (let i = 0; c.advance(); i++) {
+    if (i === index) {
+      at = c.start - varintSize(c.end - c.start);
+      break;
+    }
+  }
+  return lp.slice(0, at) + lpFrom(items) + lp.slice(at);
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n >>>= 7;
+    size++;
+  }
+  return size;
+}
