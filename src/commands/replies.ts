@@ -54,6 +54,8 @@ export const errUnknownSubcommand = (sub: string, cmd: string): string =>
 
 const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
 const INITIAL_CAPACITY = 16 * 1024;
+/** Up to this many bytes, copying in a loop is cheaper than making a view for set(). */
+const SMALL_COPY = 64;
 
 /**
  * A growable byte buffer for RESP2 replies. `len` is the write cursor; nothing is ever handed
@@ -104,6 +106,20 @@ export class ReplyWriter {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.len);
     this.len += bytes.length;
+  }
+
+  /**
+   * src[start, end), without making a view of it: most replies are a few bytes, for which a
+   * loop beats creating a subarray for TypedArray.set.
+   */
+  rawRange(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.ensure(n);
+    const buf = this.buf;
+    let p = this.len;
+    if (n <= SMALL_COPY) for (let i = start; i < end; i++) buf[p++] = src[i]!;
+    else buf.set(src.subarray(start, end), p);
+    this.len += n;
   }
 
   ok(): void {

@@ -14,6 +14,7 @@ import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
 import { Connection } from './connection.ts';
+import { InFlight } from './in-flight.ts';
 import { Pending } from './pending.ts';
 import { PubSubHub } from './pubsub.ts';
 import { ThreadBus } from './thread-bus.ts';
@@ -33,6 +34,8 @@ export interface ConnThreadOptions {
 
 /** Request ids wrap at 2^32; far more than can ever be in flight at once. */
 const REQ_ID_MASK = 0xffffffff;
+/** As large as the reads Node makes by default. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 export class ConnThread {
   readonly id: number;
@@ -44,8 +47,8 @@ export class ConnThread {
   private readonly shardBells: Doorbell[];
   private readonly bell: Doorbell;
   private readonly gauges: Int32Array;
-  /** Requests sent to shards and not yet answered, by request id. */
-  private readonly inFlight = new Map<number, Pending>();
+  /** Requests sent to each shard and not yet answered. */
+  private readonly inFlight: InFlight[];
   private nextReqId = 0;
   private readonly dirtyShards: boolean[];
   private flushScheduled = false;
@@ -54,7 +57,11 @@ export class ConnThread {
   readonly pubsub: PubSubHub;
   readonly clients: Clients;
   readonly monitors: Monitors;
-  private readonly toFlush = new Set<Connection>();
+  /** Connections with output to write at the end of this batch; each has flushQueued set. */
+  private toFlush: Connection[] = [];
+  private flushing: Connection[] = [];
+  /** Every connection of this thread reads into this one buffer (see read-buffer.ts). */
+  readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
 
   constructor(options: ConnThreadOptions) {
     const t = options.topology;
@@ -68,6 +75,7 @@ export class ConnThread {
     this.bell = new Doorbell(t.connBells[options.id]!);
     this.gauges = new Int32Array(t.gauges);
     this.dirtyShards = new Array(this.shardCount).fill(false);
+    this.inFlight = Array.from({ length: this.shardCount }, () => new InFlight());
     this.bus = new ThreadBus(options.id, t.connThreadCount);
     this.pubsub = new PubSubHub(this.bus);
     this.clients = new Clients(this.connections, this.bus);
@@ -89,7 +97,6 @@ export class ConnThread {
     this.connections.add(conn);
     socket.once('close', () => {
       this.connections.delete(conn);
-      this.toFlush.delete(conn);
       Atomics.sub(this.gauges, GAUGE_CONNECTED_CLIENTS, 1);
     });
   }
@@ -105,10 +112,18 @@ export class ConnThread {
       pending.firstReqId = reqId;
       pending.conn = conn;
     }
-    this.inFlight.set(reqId, pending);
+    this.inFlight[shard]!.push(reqId, pending);
     if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
-    this.stage(shard, reqId, conn.db, commandId(spec), args);
+    if (spec !== this.lastSpec) {
+      this.lastSpec = spec;
+      this.lastCmdId = commandId(spec);
+    }
+    this.stage(shard, reqId, conn.db, this.lastCmdId, args);
   }
+
+  /** commandId() is a map lookup; consecutive commands are mostly the same one. */
+  private lastSpec: CommandSpec | null = null;
+  private lastCmdId = 0;
 
   /** A closed connection's WATCH: the shard forgets it (the reply is dropped). */
   forgetWatches(conn: Connection): void {
@@ -119,6 +134,7 @@ export class ConnThread {
 
   /** Asks a shard to drop a parked command whose client went away. */
   cancelBlocked(shard: number, reqId: number): void {
+    this.inFlight[shard]!.forget(reqId);
     this.stage(shard, reqId, 0, CANCEL_BLOCKED, []);
   }
 
@@ -136,8 +152,15 @@ export class ConnThread {
 
   /** Marks a connection as having output to write at the end of this batch. */
   wantsFlush(conn: Connection): void {
-    this.toFlush.add(conn);
+    this.queueFlush(conn);
     this.scheduleFlush();
+  }
+
+  /** A flag on the connection instead of a Set: this runs once per reply. */
+  private queueFlush(conn: Connection): void {
+    if (conn.flushQueued) return;
+    conn.flushQueued = true;
+    this.toFlush.push(conn);
   }
 
   private scheduleFlush(): void {
@@ -165,33 +188,47 @@ export class ConnThread {
   };
 
   private flushConnections(): void {
-    for (const conn of this.toFlush) conn.flushOutput();
-    this.toFlush.clear();
+    // Swapped first: a flush may queue more (a closing connection's last words).
+    const batch = this.toFlush;
+    this.toFlush = this.flushing;
+    this.flushing = batch;
+    for (let i = 0; i < batch.length; i++) {
+      const conn = batch[i]!;
+      conn.flushQueued = false;
+      conn.flushOutput();
+    }
+    batch.length = 0;
   }
 
   private awaitReplies(): void {
     const seen = this.bell.seen();
     this.drainReplies();
-    this.bell.waitAsync(seen, () => this.awaitReplies());
+    this.bell.waitAsync(seen, this.onBell);
   }
+
+  private readonly onBell = (): void => this.awaitReplies();
 
   private drainReplies(): void {
     let any = false;
     for (let s = 0; s < this.readers.length; s++) {
-      const n = this.readers[s]!.drain((buf, start, end) => {
-        const reqId = buf.readUInt32LE(start);
-        const pending = this.inFlight.get(reqId);
-        if (pending === undefined) return;
-        this.inFlight.delete(reqId);
-        const conn = pending.conn!;
-        if (conn.closed) return; // it went away meanwhile: drop the reply
-        conn.onShardReply(pending, (reqId - pending.firstReqId) >>> 0, buf.subarray(start + 4, end));
-        this.toFlush.add(conn);
-      });
-      if (n > 0) any = true;
+      this.draining = this.inFlight[s]!;
+      if (this.readers[s]!.drain(this.onReply) > 0) any = true;
     }
     if (any) this.flushConnections();
   }
+
+  /** The queue of the shard being drained: onReply is one function for every shard. */
+  private draining: InFlight | null = null;
+
+  private readonly onReply = (buf: Buffer, start: number, end: number): void => {
+    const reqId = buf.readUInt32LE(start);
+    const pending = this.draining!.take(reqId);
+    if (pending === undefined) return;
+    const conn = pending.conn!;
+    if (conn.closed) return; // it went away meanwhile: drop the reply
+    conn.onShardReply(pending, (reqId - pending.firstReqId) >>> 0, buf, start + 4, end);
+    this.queueFlush(conn);
+  };
 
   /**
    * Closes clients idle longer than `timeout`; subscribers, monitors and clients waiting in a

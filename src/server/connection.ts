@@ -9,6 +9,7 @@ import type { ConnThread } from './conn-thread.ts';
 import { dispatch } from './dispatch.ts';
 import { Framer } from './framer.ts';
 import { Pending } from './pending.ts';
+import { readIntoBuffer } from './read-buffer.ts';
 import type { Transaction, WatchState } from './transaction.ts';
 
 export class Connection {
@@ -32,6 +33,8 @@ export class Connection {
   db = 0;
   authenticated: boolean;
   closed = false;
+  /** Set while this connection is in its thread's list of output to write (conn-thread.ts). */
+  flushQueued = false;
   /** Set by QUIT and protocol errors: read nothing more, close once the replies are out. */
   private closing = false;
   private readonly queue = new Denque<Pending>();
@@ -59,11 +62,9 @@ export class Connection {
       this.authenticated,
     );
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.lastActive = Date.now();
-      this.framer.feed(chunk);
-      if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
-    });
+    if (!readIntoBuffer(socket, thread.readBuffer, (n, buf) => this.onRead(buf.subarray(0, n)))) {
+      socket.on('data', (chunk: Buffer) => this.onRead(chunk));
+    }
     socket.on('error', () => this.destroy());
     socket.on('close', () => {
       this.closed = true;
@@ -76,6 +77,13 @@ export class Connection {
       if (this.monitoring) this.thread.monitors.remove(this);
     });
     socket.resume();
+  }
+
+  /** One read's bytes: valid only during the call (see read-buffer.ts). */
+  private onRead(chunk: Buffer): void {
+    this.lastActive = Date.now();
+    this.framer.feed(chunk);
+    if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
   }
 
   /** A reply made on this thread: written now if nothing is ahead of it, else queued. */
@@ -112,13 +120,14 @@ export class Connection {
     this.thread.wantsFlush(this);
   }
 
-  onShardReply(pending: Pending, part: number, view: Buffer): void {
+  /** A shard's reply to `pending`: buf[start, end), valid only during the call. */
+  onShardReply(pending: Pending, part: number, buf: Buffer, start: number, end: number): void {
     if (this.queue.peekFront() === pending && pending.single) {
       // The common case: the head waited for exactly this reply; copy it straight out.
-      this.out.raw(view);
+      this.out.rawRange(buf, start, end);
       this.queue.shift();
     } else {
-      pending.resolvePart(part, view);
+      pending.resolvePart(part, buf.subarray(start, end));
     }
     this.releaseReady();
   }

@@ -44,9 +44,11 @@ export function dispatch(conn: Connection, argv: Buffer[]): void {
 
 /** Runs or sends one command; the row it was, or undefined when it was refused. */
 function route(conn: Connection, argv: Buffer[]): CommandSpec | undefined {
-  const name = argv[0]!.latin1Slice(0, argv[0]!.length);
-  const spec = lookupCommand(name);
-  if (spec === undefined || (spec.flags & INTERNAL) !== 0) return void txError(conn, errUnknownCommand(name, argv.slice(1)));
+  const spec = lookupByBytes(argv[0]!);
+  if (spec === undefined || (spec.flags & INTERNAL) !== 0) {
+    const name = argv[0]!.latin1Slice(0, argv[0]!.length);
+    return void txError(conn, errUnknownCommand(name, argv.slice(1)));
+  }
   if (!arityOk(spec, argv.length)) return void txError(conn, errWrongArgs(spec.name));
   conn.lastCommand = spec.name;
   if (!conn.authenticated && (spec.flags & NOAUTH) === 0) return void txError(conn, ERR_NOAUTH);
@@ -55,14 +57,14 @@ function route(conn: Connection, argv: Buffer[]): CommandSpec | undefined {
     return void replyError(conn, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
   }
   if (queuesInTransaction(conn, spec)) {
-    const refused = queueCommand(conn, spec, argv);
+    const refused = queueCommand(conn, spec, ownArgs(argv));
     if (refused === undefined) conn.reply(QUEUED);
     else replyError(conn, refused);
     return spec;
   }
   switch (spec.runsOn) {
     case RunsOn.CONN:
-      runOnConnection(conn, spec, argv);
+      runOnConnection(conn, spec, ownArgs(argv));
       break;
     case RunsOn.SHARD:
       sendToSlotOwner(conn, spec, argv);
@@ -71,11 +73,49 @@ function route(conn: Connection, argv: Buffer[]): CommandSpec | undefined {
       splitByShard(conn, spec, argv);
       break;
     case RunsOn.ALL:
-      sendToAll(conn, spec, argv);
+      sendToAll(conn, spec, ownArgs(argv));
       break;
     case RunsOn.CURSOR:
       sendByCursor(conn, spec, argv);
       break;
+  }
+  return spec;
+}
+
+/**
+ * Copies of the arguments, for whatever keeps them past this call (a queued transaction, a
+ * handler that answers later, a merge): the framer's are views into a read buffer that the
+ * next read overwrites. Commands sent to a shard need none: the ring gets its own copy.
+ */
+function ownArgs(argv: Buffer[]): Buffer[] {
+  const copy = new Array<Buffer>(argv.length);
+  for (let i = 0; i < argv.length; i++) copy[i] = Buffer.from(argv[i]!);
+  return copy;
+}
+
+/**
+ * The rows of the last few command names this thread saw, by their exact bytes: clients repeat
+ * a handful of commands, and comparing a few bytes beats making a string and hashing it.
+ */
+const NAME_CACHE_SIZE = 8;
+const cachedNames: Buffer[] = [];
+const cachedSpecs: CommandSpec[] = [];
+let nextCacheSlot = 0;
+
+function lookupByBytes(name: Buffer): CommandSpec | undefined {
+  const n = name.length;
+  for (let c = 0; c < cachedNames.length; c++) {
+    const known = cachedNames[c]!;
+    if (known.length !== n) continue;
+    let i = 0;
+    while (i < n && known[i] === name[i]) i++;
+    if (i === n) return cachedSpecs[c];
+  }
+  const spec = lookupCommand(name.latin1Slice(0, n));
+  if (spec !== undefined) {
+    cachedNames[nextCacheSlot] = Buffer.from(name);
+    cachedSpecs[nextCacheSlot] = spec;
+    nextCacheSlot = (nextCacheSlot + 1) % NAME_CACHE_SIZE;
   }
   return spec;
 }

@@ -7,8 +7,8 @@
  * It resumes where it stopped when a command is split across reads, so a huge command costs
  * one pass, not one pass per read: a partial bulk is copied once into a buffer of its exact
  * size; only a partial header line (at most 64 KB) is ever re-joined with the next read.
- * Arguments are views into the read buffers (Node hands out a fresh buffer per read), valid for
- * as long as anyone holds them.
+ * Arguments are views into the read: the connection reads every socket into one reused buffer,
+ * so they are valid only while their command is being dispatched.
  */
 import { splitArgs } from '../util/split-args.ts';
 
@@ -19,6 +19,10 @@ const LF = 0x0a;
 /** Longest header or inline line Redis accepts without its newline (PROTO_INLINE_MAX_SIZE). */
 const MAX_LINE = 64 * 1024;
 const MAX_MULTIBULK = 0x7fffffff;
+/** How far lineEnd looks by hand before asking indexOf. */
+const SHORT_LINE = 24;
+/** Arrays for requests up to this many arguments are made at their final size. */
+const PREALLOC_ARGS = 16;
 /** Before AUTH, Redis refuses large requests outright so strangers cannot make it allocate. */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
@@ -36,6 +40,9 @@ export class Framer {
   private readonly events: FramerEvents;
   private pendingLine: Buffer | null = null;
   private argv: Buffer[] = [];
+  private argc = 0;
+  /** argv[0, ownedArgs) are copies, not views into a read. */
+  private ownedArgs = 0;
   private argsLeft = 0;
   private bulk: Buffer | null = null; // a bulk argument (plus its CRLF) being filled across reads
   private bulkFill = 0;
@@ -47,8 +54,23 @@ export class Framer {
     this.authenticated = authenticated;
   }
 
-  /** Feeds one read; emits every complete command in it, in order. */
+  /**
+   * Feeds one read; emits every complete command in it, in order. The chunk may be overwritten
+   * once this returns: arguments of a command it completes are valid during the command event
+   * only, and those of an incomplete command are copied here.
+   */
   feed(chunk: Buffer): void {
+    this.frame(chunk);
+    if (this.argc > this.ownedArgs) this.keepArgs();
+  }
+
+  /** Copies the arguments of the incomplete command that are still views into the read. */
+  private keepArgs(): void {
+    for (let i = this.ownedArgs; i < this.argc; i++) this.argv[i] = Buffer.from(this.argv[i]!);
+    this.ownedArgs = this.argc;
+  }
+
+  private frame(chunk: Buffer): void {
     if (this.failed) return;
     let data = chunk;
     let pos = 0;
@@ -78,7 +100,9 @@ export class Framer {
     pos = lineEnd + 2;
     if (count <= 0) return pos; // "*0" and "*-1" are empty requests: nothing to run
     this.argsLeft = count;
-    this.argv = [];
+    this.argv = new Array(Math.min(count, PREALLOC_ARGS));
+    this.argc = 0;
+    this.ownedArgs = 0;
     return this.parseBulks(data, pos);
   }
 
@@ -96,7 +120,7 @@ export class Framer {
       if (!this.authenticated && len > UNAUTH_MAX_BULK) return this.fail('unauthenticated bulk length');
       pos = lineEnd + 2;
       if (data.length - pos >= len + 2) {
-        this.argv.push(data.subarray(pos, pos + len));
+        this.argv[this.argc++] = data.subarray(pos, pos + len);
         pos += len + 2;
         this.argsLeft--;
       } else {
@@ -117,7 +141,7 @@ export class Framer {
     data.copy(bulk, this.bulkFill, pos, pos + n);
     this.bulkFill += n;
     if (this.bulkFill === bulk.length) {
-      this.argv.push(bulk.subarray(0, bulk.length - 2));
+      this.argv[this.argc++] = bulk.subarray(0, bulk.length - 2);
       this.bulk = null;
       this.argsLeft--;
     }
@@ -143,6 +167,9 @@ export class Framer {
 
   /** Index of the CR of the line starting at pos, or -1 (keeping the partial line) if absent. */
   private lineEnd(data: Buffer, pos: number, tooBig: string): number {
+    // Header lines are a few bytes: a loop finds their CR sooner than a native indexOf call.
+    const near = Math.min(data.length - 1, pos + SHORT_LINE);
+    for (let i = pos + 1; i < near; i++) if (data[i] === CR) return i;
     const cr = data.indexOf(CR, pos);
     if (cr >= 0 && cr + 1 < data.length) return cr;
     if (data.length - pos > MAX_LINE) return this.fail(tooBig);
@@ -153,6 +180,8 @@ export class Framer {
   private emit(): void {
     const argv = this.argv;
     this.argv = [];
+    this.argc = 0;
+    this.ownedArgs = 0;
     this.events.command(argv);
   }
 

@@ -6,7 +6,11 @@ interface Outcome {
   errors: string[];
 }
 
-/** Feeds input in the given pieces and collects what the framer emitted. */
+/**
+ * Feeds input in the given pieces and collects what the framer emitted. Each piece goes through
+ * one read buffer that is scribbled over after every feed, as the connection reuses its buffer:
+ * whatever the framer keeps of a split command must be its own copy.
+ */
 function frame(pieces: Buffer[], opts: { maxBulk?: number; authenticated?: boolean } = {}): Outcome {
   const outcome: Outcome = { commands: [], errors: [] };
   const framer = new Framer(
@@ -17,7 +21,12 @@ function frame(pieces: Buffer[], opts: { maxBulk?: number; authenticated?: boole
     opts.maxBulk ?? 512 * 1024 * 1024,
     opts.authenticated ?? true,
   );
-  for (const p of pieces) framer.feed(p);
+  const readBuffer = Buffer.alloc(Math.max(64, ...pieces.map((p) => p.length)));
+  for (const p of pieces) {
+    p.copy(readBuffer);
+    framer.feed(readBuffer.subarray(0, p.length));
+    readBuffer.fill(0x23); // '#'
+  }
   return outcome;
 }
 
