@@ -8,7 +8,7 @@ import type { ExecCtx } from './table.ts';
 import { int64OrReply } from './strings.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { formatDouble, string2d, strtod } from '../shard/types/double.ts';
-import { lookupZSet, type LexRange, type ScoreRange, type ZNode, type ZSet } from '../shard/types/zset.ts';
+import { lookupZSet, type LexRange, type ScoreRange, type ZEntry, type ZSet } from '../shard/types/zset.ts';
 
 export const ERR_SCORE_NAN = 'ERR resulting score is not a number (NaN)';
 export const ERR_MINMAX_FLOAT = 'ERR min or max is not a float';
@@ -91,8 +91,8 @@ export function lexRangeOrReply(out: ReplyWriter, minArg: Uint8Array, maxArg: Ui
   return { min: min[0], minex: min[1], max: max[0], maxex: max[1] };
 }
 
-/** Nodes as an array reply: members, or member/score pairs flattened (RESP2). */
-export function replyNodes(out: ReplyWriter, nodes: readonly ZNode[], withScores: boolean): void {
+/** Pairs as an array reply: members, or member/score pairs flattened (RESP2). */
+export function replyNodes(out: ReplyWriter, nodes: readonly ZEntry[], withScores: boolean): void {
   out.arrayHeader(withScores ? nodes.length * 2 : nodes.length);
   for (const n of nodes) {
     out.bulkLatin1(n.member);

@@ -13,7 +13,7 @@ import { scanCursorOrReply, longLongOrReply } from './keys-scan.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { stringMatch } from '../shard/glob.ts';
 import { formatDouble, formatListpackDouble } from '../shard/types/double.ts';
-import type { LexRange, ScoreRange, ZNode, ZSet } from '../shard/types/zset.ts';
+import type { LexRange, ScoreRange, ZEntry, ZSet } from '../shard/types/zset.ts';
 
 const BY_RANK = 0;
 const BY_SCORE = 1;
@@ -71,7 +71,7 @@ function zrangeGeneric(ctx: ExecCtx, argv: Buffer[], by: number, reverse: number
   const z = zsetOrReply(ctx, keyString(argv[1]!));
   if (z === null) return;
   if (z === undefined) return ctx.out.raw(EMPTY_ARRAY);
-  let nodes: ZNode[];
+  let nodes: ZEntry[];
   if (by === BY_RANK) {
     const ranks = clampRanks(start, end, z.size);
     nodes = ranks === undefined ? [] : z.rangeByRank(ranks[0], ranks[1], rev);

@@ -143,6 +143,26 @@ describe.each(SLOTKV_CONFIGS)('sorted set commands match redis-server ($name)', 
       ['ZADD', 'long', '1', 'x'.repeat(65)], ['ZSCAN', 'long', '0'],
     ]));
 
+  it('a set is a listpack up to 128 members of 64 bytes, then a skiplist for good, reading the same', () => {
+    const reads = (k: string): Command[] => [['OBJECT', 'ENCODING', k], ['ZCARD', k], ['ZRANGE', k, '0', '-1', 'WITHSCORES'],
+      ['ZRANK', k, 'm7'], ['ZREVRANK', k, 'm7'], ['ZSCORE', k, 'm100'], ['ZCOUNT', k, '(10', '60'],
+      ['ZRANGEBYSCORE', k, '5', '+inf', 'LIMIT', '3', '4'], ['ZREVRANGEBYSCORE', k, '60', '-inf', 'WITHSCORES', 'LIMIT', '2', '3'],
+      ['ZSCAN', k, '0', 'COUNT', '1000']];
+    return s.d.run([
+      bigAdd('z', 128, 0.5), ...reads('z'), ['ZADD', 'z', '-0', 'm0', '1e17', 'm9'], ['ZSCAN', 'z', '0'],
+      ['ZADD', 'z', '1', 'm128'], ...reads('z'), ['ZREM', 'z', 'm128', 'm127'], ...reads('z'),
+      ['ZADD', 'w', '1', 'x'.repeat(64)], ['OBJECT', 'ENCODING', 'w'], ['ZINCRBY', 'w', '2', 'y'.repeat(65)],
+      ['OBJECT', 'ENCODING', 'w'], ['ZREM', 'w', 'y'.repeat(65)], ['OBJECT', 'ENCODING', 'w'], ['ZRANGE', 'w', '0', '-1'],
+      ['ZADD', 'v', '1', 'v'.repeat(65)], ['OBJECT', 'ENCODING', 'v'],
+      // Mixed scores: a listpack's lex walk stops at the first member outside the range.
+      ['ZADD', 'k', '1', 'a', '2', 'z', '3', 'b'], ['ZRANGEBYLEX', 'k', '[a', '[c'], ['ZRANGEBYLEX', 'k', '[a', '[c', 'LIMIT', '2', '5'],
+      ['ZREVRANGEBYLEX', 'k', '[c', '[a'], ['ZLEXCOUNT', 'k', '[a', '[c'], ['ZRANGEBYLEX', 'k', '[b', '[c', 'LIMIT', '1', '5'],
+      ['ZREVRANGEBYLEX', 'k', '(y', '[b', 'LIMIT', '1', '5'], ['ZREMRANGEBYLEX', 'k', '[b', '[c'], ['ZRANGE', 'k', '0', '-1'],
+      ['ZADD', 'k3', '1', 'n', '2', 'a', '3', 'z'], ['ZREVRANGEBYLEX', 'k3', '[p', '[m', 'LIMIT', '1', '5'],
+      ['ZREMRANGEBYLEX', 'k', '[a', '[a'], ['ZRANGE', 'k', '0', '-1'], ['OBJECT', 'ENCODING', 'k'],
+    ]);
+  });
+
   it('ZUNIONSTORE and ZINTERSTORE with weights, aggregates and sets', () =>
     s.d.run([
       ['ZADD', '{z}a', '1', 'x', '2', 'y', '3', 'z'], ['ZADD', '{z}b', '10', 'y', '20', 'z', '30', 'w'],

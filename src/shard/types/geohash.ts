@@ -337,12 +337,11 @@ export function geoSearch(z: ZSet, s: GeoShape, limit: number): GeoPoint[] {
     // Scores in [box, next box): min inclusive, max exclusive.
     const min = Number(align52(box));
     const max = Number(align52({ bits: box.bits + 1n, step: box.step }));
-    for (let x = z.zsl.firstInRange({ min, max, minex: false, maxex: true }); x !== null; x = x.next) {
-      if (x.score >= max) break;
-      const p = pointIfInside(s, x.score, x.member);
+    z.eachInScoreRange({ min, max, minex: false, maxex: true }, (member, score) => {
+      const p = pointIfInside(s, score, member);
       if (p !== undefined) found.push(p);
-      if (found.length > 0 && limit > 0 && found.length >= limit) break;
-    }
+      return !(found.length > 0 && limit > 0 && found.length >= limit);
+    });
     last = i;
   }
   return found;

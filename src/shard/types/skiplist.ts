@@ -16,7 +16,13 @@
 const MAX_LEVEL = 32;
 const P = 0.25; // chance of one more level: 1/4 gives ~1.33 links per node, as in Redis
 
-export class ZNode {
+/** What a sorted set gives out for one pair: the skiplist's node, or a plain pair. */
+export interface ZEntry {
+  readonly member: string;
+  readonly score: number;
+}
+
+export class ZNode implements ZEntry {
   readonly member: string;
   readonly score: number;
   backward: ZNode | null = null;
@@ -251,28 +257,6 @@ export class SkipList {
     if (!this.mayHaveMembers(r)) return null;
     const x = this.lastWhere((n) => lexLteMax(n.member, r));
     return x !== this.header && lexGteMin(x.member, r) ? x : null;
-  }
-
-  /**
-   * The first node in range found by walking from the head, as Redis's listpack encoding
-   * does: with mixed scores it gives that encoding's exact answer. O(n), used only while the
-   * set is small enough to be a listpack in Redis (at most 128 elements).
-   */
-  firstInLexRangeLinear(r: LexRange): ZNode | null {
-    if (!this.mayHaveMembers(r)) return null;
-    for (let x = this.head; x !== null; x = x.next) {
-      if (lexGteMin(x.member, r)) return lexLteMax(x.member, r) ? x : null;
-    }
-    return null;
-  }
-
-  /** The listpack-style twin of lastInLexRange: walks back from the tail. */
-  lastInLexRangeLinear(r: LexRange): ZNode | null {
-    if (!this.mayHaveMembers(r)) return null;
-    for (let x = this.tail; x !== null; x = x.backward) {
-      if (lexLteMax(x.member, r)) return lexGteMin(x.member, r) ? x : null;
-    }
-    return null;
   }
 
   private mayHaveScores(r: ScoreRange): boolean {

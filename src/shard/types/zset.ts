@@ -1,22 +1,28 @@
 /**
- * The sorted set type: a Map member -> score for O(1) lookups plus a SkipList ordered by
- * (score, member) for rank and range work in O(log n). Commands (and the geo family) go
- * through this API and never touch the two structures' consistency themselves.
+ * The sorted set type, in Redis's two encodings. While small (at most 128 members of at most
+ * 64 bytes) a set is one packed string (zset-small.ts, Redis's listpack): O(n) work on at most
+ * 128 pairs, and a one-member set costs the ZSet object and a ~32-byte string. Past either
+ * limit it converts for good, as in Redis, to a Map member -> score for O(1) lookups plus a
+ * SkipList ordered by (score, member) for rank and range work in O(log n). Commands (and the
+ * geo family) go through this API and never see either form.
  *
- * Encoding: Redis keeps a set as a listpack while it has at most 128 members of at most 64
- * bytes, and converts to a skiplist for good once either limit is passed. slotkv has one
- * representation but reports the same `encoding` (OBJECT ENCODING, ZSCAN's one-call reply)
- * and imitates the listpack where it shows: a listpack stores -0 as 0, and walks linearly in
- * lex ranges (see SkipList.firstInLexRangeLinear).
+ * Both forms give the same answers, with the listpack's own where it differs from a skiplist's
+ * and shows: a packed set stores -0 as 0, walks linearly in lex ranges (with mixed scores the
+ * two walks differ), and ZSCAN answers it in one call. The `encoding` (OBJECT ENCODING, ZSCAN)
+ * is the form the set is in, so it switches exactly when Redis's does.
  *
- * Invariants: dict and zsl hold the same pairs; scores are never NaN; an empty ZSet is never
- * left in the keyspace (the commands delete the key).
+ * Invariants: a packed set respects both limits, except while compactIfSmall has not run on
+ * a STORE result; dict and zsl hold the same pairs; scores are never NaN; an empty ZSet is
+ * never left in the keyspace (the commands delete the key).
  */
 import type { Db, TypedValue } from '../keyspace.ts';
 import { formatDouble } from './double.ts';
-import { SkipList, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange, type ZNode } from './skiplist.ts';
+import { SkipList, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange,
+  type ZEntry } from './skiplist.ts';
+import { lexRangeRanks, pack, PACKED_EMPTY, packedDelete, packedEachInScoreRange, packedInsert, packedLength,
+  packedRank, packedRanks, packedRemove, packedScore, scoreRun, unpack } from './zset-small.ts';
 
-export { ZNode, compareLex, type LexRange, type ScoreRange } from './skiplist.ts';
+export { ZNode, compareLex, type LexRange, type ScoreRange, type ZEntry } from './skiplist.ts';
 
 export const ZSET_MAX_LISTPACK_ENTRIES = 128;
 export const ZSET_MAX_LISTPACK_VALUE = 64;
@@ -40,29 +46,48 @@ export interface ZAddResult {
   score: number;
 }
 
-export class ZSet implements TypedValue {
-  readonly type = 'zset' as const;
+/** The converted form: both structures, kept in step. */
+class ZIndex {
   readonly dict = new Map<string, number>();
   readonly zsl = new SkipList();
-  private skiplist = false;
+}
 
-  /** The encoding Redis would have chosen for this set. */
+export class ZSet implements TypedValue {
+  /**
+   * The packed pairs while the encoding is listpack, the index once converted: one field, so
+   * that a small set's object is a header and one slot.
+   */
+  private data: string | ZIndex = PACKED_EMPTY;
+
+  // A getter on the prototype: an instance field would cost every set a slot.
+  get type(): 'zset' {
+    return 'zset';
+  }
+
+  /** The encoding Redis would have chosen for this set, which is the form it is in. */
   get encoding(): 'listpack' | 'skiplist' {
-    return this.skiplist ? 'skiplist' : 'listpack';
+    return typeof this.data === 'string' ? 'listpack' : 'skiplist';
   }
 
   get size(): number {
-    return this.dict.size;
+    const d = this.data;
+    return typeof d === 'string' ? packedLength(d) : d.dict.size;
+  }
+
+  /** The skiplist once converted, null while packed: for tests of its invariants. */
+  get zsl(): SkipList | null {
+    return typeof this.data === 'string' ? null : this.data.zsl;
   }
 
   score(member: string): number | undefined {
-    return this.dict.get(member);
+    const d = this.data;
+    return typeof d === 'string' ? packedScore(d, member) : d.dict.get(member);
   }
 
   /** Redis's zsetAdd: adds or updates one member under the ZADD_* flags. */
   add(member: string, score: number, flags = 0): ZAddResult {
     if (Number.isNaN(score)) return { flags: ZADD_NAN, score };
-    const cur = this.dict.get(member);
+    const cur = this.score(member);
     if (cur !== undefined) {
       if ((flags & ZADD_NX) !== 0) return { flags: ZADD_NOP, score: cur };
       if ((flags & ZADD_INCR) !== 0) {
@@ -73,9 +98,14 @@ export class ZSet implements TypedValue {
         return { flags: ZADD_NOP, score: cur };
       }
       if (score === cur) return { flags: 0, score }; // -0 and 0 are the same score here too
-      this.zsl.delete(cur, member);
-      this.zsl.insert(score, member);
-      this.dict.set(member, score);
+      const d = this.data;
+      if (typeof d === 'string') {
+        this.data = packedInsert(packedRemove(d, member)!, member, score);
+      } else {
+        d.zsl.delete(cur, member);
+        d.zsl.insert(score, member);
+        d.dict.set(member, score);
+      }
       return { flags: ZADD_UPDATED, score };
     }
     if ((flags & ZADD_XX) !== 0) return { flags: ZADD_NOP, score };
@@ -85,44 +115,69 @@ export class ZSet implements TypedValue {
 
   /** Adds a member known to be absent (building results); converts the encoding as needed. */
   insertNew(member: string, score: number): void {
-    if (!this.skiplist && (this.dict.size + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) {
-      this.skiplist = true;
+    const d = this.data;
+    if (typeof d === 'string') {
+      if (packedLength(d) < ZSET_MAX_LISTPACK_ENTRIES && member.length <= ZSET_MAX_LISTPACK_VALUE) {
+        this.data = packedInsert(d, member, score);
+        return;
+      }
     }
-    // A listpack keeps scores as text and writes -0 as "0": the sign is lost there.
-    const stored = !this.skiplist && score === 0 ? 0 : score;
-    this.dict.set(member, stored);
-    this.zsl.insert(stored, member);
+    const index = this.index();
+    index.dict.set(member, score);
+    index.zsl.insert(score, member);
   }
 
   /** Removes one member; false when it was not there. */
   remove(member: string): boolean {
-    const score = this.dict.get(member);
+    const d = this.data;
+    if (typeof d === 'string') {
+      const rest = packedRemove(d, member);
+      if (rest === undefined) return false;
+      this.data = rest;
+      return true;
+    }
+    const score = d.dict.get(member);
     if (score === undefined) return false;
-    this.dict.delete(member);
-    this.zsl.delete(score, member);
+    d.dict.delete(member);
+    d.zsl.delete(score, member);
     return true;
   }
 
   /** The 0-based rank of member (from the highest score when reverse), or undefined. */
   rank(member: string, reverse = false): number | undefined {
-    const score = this.dict.get(member);
+    const d = this.data;
+    if (typeof d === 'string') {
+      const r = packedRank(d, member);
+      if (r < 0) return undefined;
+      return reverse ? packedLength(d) - 1 - r : r;
+    }
+    const score = d.dict.get(member);
     if (score === undefined) return undefined;
-    const r = this.zsl.rankOf(score, member);
-    return reverse ? this.zsl.length - r : r - 1;
+    const r = d.zsl.rankOf(score, member);
+    return reverse ? d.zsl.length - r : r - 1;
   }
 
-  /** The node at a 0-based rank (from the highest score when reverse), or null. */
-  byRank(rank: number, reverse = false): ZNode | null {
-    return this.zsl.byRank(reverse ? this.zsl.length - rank : rank + 1);
+  /** The pair at a 0-based rank (from the highest score when reverse), or null. */
+  byRank(rank: number, reverse = false): ZEntry | null {
+    const d = this.data;
+    if (typeof d === 'string') {
+      return rank < 0 || rank >= packedLength(d) ? null : this.rangeByRank(rank, rank, reverse)[0]!;
+    }
+    return d.zsl.byRank(reverse ? d.zsl.length - rank : rank + 1);
   }
 
   /**
-   * Nodes with ranks start..end inclusive (0-based, already clamped by the caller to
+   * Pairs with ranks start..end inclusive (0-based, already clamped by the caller to
    * 0 <= start <= end < size), in order or from the highest score when reverse.
    */
-  rangeByRank(start: number, end: number, reverse = false): ZNode[] {
-    const out: ZNode[] = [];
-    let x = this.byRank(start, reverse);
+  rangeByRank(start: number, end: number, reverse = false): ZEntry[] {
+    const d = this.data;
+    if (typeof d === 'string') {
+      const last = packedLength(d) - 1;
+      return reverse ? packedRanks(d, last - end, last - start).reverse() : packedRanks(d, start, end);
+    }
+    const out: ZEntry[] = [];
+    let x = d.zsl.byRank(reverse ? d.zsl.length - start : start + 1);
     for (let n = end - start + 1; x !== null && n > 0; n--) {
       out.push(x);
       x = reverse ? x.backward : x.next;
@@ -131,18 +186,33 @@ export class ZSet implements TypedValue {
   }
 
   /**
-   * Nodes with scores in r, skipping `offset` and returning at most `limit` (negative: all),
+   * Pairs with scores in r, skipping `offset` and returning at most `limit` (negative: all),
    * lowest first or highest first when reverse. A negative offset returns nothing, as Redis's
    * offset loop skips everything then.
    */
-  rangeByScore(r: ScoreRange, reverse = false, offset = 0, limit = -1): ZNode[] {
+  rangeByScore(r: ScoreRange, reverse = false, offset = 0, limit = -1): ZEntry[] {
+    const d = this.data;
     if (offset < 0) return [];
-    let x = reverse ? this.zsl.lastInRange(r) : this.zsl.firstInRange(r);
-    if (x !== null && offset > 0) {
-      const rank = this.zsl.rankOf(x.score, x.member);
-      x = this.zsl.byRank(reverse ? rank - offset : rank + offset);
+    if (typeof d === 'string') {
+      // Redis's listpack walk (first or last in range, step over offset, take while in range)
+      // is a slice of the one run of in-range ranks.
+      const [first, end] = scoreRun(d, r);
+      if (reverse) {
+        const hi = end - 1 - offset;
+        const lo = limit < 0 ? first : Math.max(first, hi - limit + 1);
+        return lo > hi ? [] : packedRanks(d, lo, hi).reverse();
+      }
+      const lo = first + offset;
+      const hi = limit < 0 ? end - 1 : Math.min(end - 1, lo + limit - 1);
+      return lo > hi ? [] : packedRanks(d, lo, hi);
     }
-    const out: ZNode[] = [];
+    const zsl = d.zsl;
+    let x = reverse ? zsl.lastInRange(r) : zsl.firstInRange(r);
+    if (x !== null && offset > 0) {
+      const rank = zsl.rankOf(x.score, x.member);
+      x = zsl.byRank(reverse ? rank - offset : rank + offset);
+    }
+    const out: ZEntry[] = [];
     for (; x !== null && limit !== 0; limit--) {
       if (reverse ? !gteMin(x.score, r) : !lteMax(x.score, r)) break;
       out.push(x);
@@ -152,11 +222,16 @@ export class ZSet implements TypedValue {
   }
 
   /** Like rangeByScore for a member range (which assumes equal scores, as in Redis). */
-  rangeByLex(r: LexRange, reverse = false, offset = 0, limit = -1): ZNode[] {
+  rangeByLex(r: LexRange, reverse = false, offset = 0, limit = -1): ZEntry[] {
+    const d = this.data;
+    if (typeof d === 'string') {
+      const u = unpack(d);
+      return lexRangeRanks(u, r, reverse, offset, limit).map((i) => ({ member: u.members[i]!, score: u.scores[i]! }));
+    }
     if (offset < 0) return [];
-    let x = reverse ? this.lastInLex(r) : this.firstInLex(r);
+    let x = reverse ? d.zsl.lastInLexRange(r) : d.zsl.firstInLexRange(r);
     for (; x !== null && offset > 0; offset--) x = reverse ? x.backward : x.next;
-    const out: ZNode[] = [];
+    const out: ZEntry[] = [];
     for (; x !== null && limit !== 0; limit--) {
       if (reverse ? !lexGteMin(x.member, r) : !lexLteMax(x.member, r)) break;
       out.push(x);
@@ -165,86 +240,129 @@ export class ZSet implements TypedValue {
     return out;
   }
 
-  /** How many scores lie in r, from two ranks. */
-  count(r: ScoreRange): number {
-    const first = this.zsl.firstInRange(r);
-    if (first === null) return 0;
-    const last = this.zsl.lastInRange(r)!;
-    return this.zsl.rankOf(last.score, last.member) - this.zsl.rankOf(first.score, first.member) + 1;
+  /**
+   * Calls visit(member, score) for each pair with a score in r, in order, until visit returns
+   * false: a range walk that copies out only what it visits (the geo searches).
+   */
+  eachInScoreRange(r: ScoreRange, visit: (member: string, score: number) => boolean): void {
+    const d = this.data;
+    if (typeof d === 'string') return packedEachInScoreRange(d, r, visit);
+    for (let x = d.zsl.firstInRange(r); x !== null && lteMax(x.score, r); x = x.next) {
+      if (!visit(x.member, x.score)) return;
+    }
   }
 
-  /** How many members lie in r (walking from the first, as a listpack does, when small). */
-  lexCount(r: LexRange): number {
-    if (!this.skiplist) return this.rangeByLex(r).length;
-    const first = this.zsl.firstInLexRange(r);
+  /** How many scores lie in r: from two ranks, or a walk while packed. */
+  count(r: ScoreRange): number {
+    const d = this.data;
+    if (typeof d === 'string') {
+      const [first, end] = scoreRun(d, r);
+      return end - first;
+    }
+    const first = d.zsl.firstInRange(r);
     if (first === null) return 0;
-    const last = this.zsl.lastInLexRange(r);
-    if (last === null) return this.zsl.length - this.zsl.rankOf(first.score, first.member) + 1;
-    return this.zsl.rankOf(last.score, last.member) - this.zsl.rankOf(first.score, first.member) + 1;
+    const last = d.zsl.lastInRange(r)!;
+    return d.zsl.rankOf(last.score, last.member) - d.zsl.rankOf(first.score, first.member) + 1;
+  }
+
+  /** How many members lie in r (walking from the first, as a listpack does, when packed). */
+  lexCount(r: LexRange): number {
+    const d = this.data;
+    if (typeof d === 'string') return lexRangeRanks(unpack(d), r, false, 0, -1).length;
+    const zsl = d.zsl;
+    const first = zsl.firstInLexRange(r);
+    if (first === null) return 0;
+    const last = zsl.lastInLexRange(r);
+    if (last === null) return zsl.length - zsl.rankOf(first.score, first.member) + 1;
+    return zsl.rankOf(last.score, last.member) - zsl.rankOf(first.score, first.member) + 1;
   }
 
   /** Removes ranks start..end (clamped as for rangeByRank); returns how many went. */
   removeRangeByRank(start: number, end: number): number {
-    return this.removeNodes(this.rangeByRank(start, end));
+    const d = this.data;
+    if (typeof d !== 'string') return this.removeNodes(this.rangeByRank(start, end));
+    this.data = packedDelete(d, start, end - start + 1);
+    return end - start + 1;
   }
 
   removeRangeByScore(r: ScoreRange): number {
-    return this.removeNodes(this.rangeByScore(r));
+    const d = this.data;
+    if (typeof d !== 'string') return this.removeNodes(this.rangeByScore(r));
+    const [first, end] = scoreRun(d, r);
+    if (end > first) this.data = packedDelete(d, first, end - first);
+    return end - first;
   }
 
   removeRangeByLex(r: LexRange): number {
-    return this.removeNodes(this.rangeByLex(r));
+    const d = this.data;
+    if (typeof d !== 'string') return this.removeNodes(this.rangeByLex(r));
+    return this.removePackedRanks(lexRangeRanks(unpack(d), r, false, 0, -1));
   }
 
   /** ZADD commands that rebuild this set (snapshots); %.17g reads back as the same double. */
   serialize(): { command: string; items: Iterable<readonly string[]> } {
-    const nodes = this.entries();
+    const pairs = this.entries();
     const items = (function* () {
-      for (const n of nodes) yield [formatDouble(n.score), n.member];
+      for (const n of pairs) yield [formatDouble(n.score), n.member];
     })();
     return { command: 'ZADD', items };
   }
 
-  /** Every pair in order. */
-  *entries(): IterableIterator<ZNode> {
-    for (let x = this.zsl.head; x !== null; x = x.next) yield x;
+  /** Every pair in order; members may be kept (they hold nothing else alive). */
+  *entries(): IterableIterator<ZEntry> {
+    const d = this.data;
+    if (typeof d === 'string') {
+      const u = unpack(d, true);
+      for (let i = 0; i < u.members.length; i++) yield { member: u.members[i]!, score: u.scores[i]! };
+      return;
+    }
+    for (let x = d.zsl.head; x !== null; x = x.next) yield x;
   }
 
   /**
    * After a STORE command filled this set: Redis builds the result as a skiplist and turns
-   * it into a listpack when it fits, which also writes any -0 as 0.
+   * it into a listpack when it fits (zsetConvertToListpackIfNeeded), which also writes any -0
+   * as 0.
    */
   compactIfSmall(): void {
-    if (this.dict.size > ZSET_MAX_LISTPACK_ENTRIES) return;
-    for (const m of this.dict.keys()) if (m.length > ZSET_MAX_LISTPACK_VALUE) return;
-    this.skiplist = false;
-    for (const [m, s] of this.dict) {
-      if (Object.is(s, -0)) {
-        this.remove(m);
-        this.insertNew(m, 0);
-      }
-    }
+    const d = this.data;
+    if (typeof d === 'string' || d.dict.size > ZSET_MAX_LISTPACK_ENTRIES) return;
+    for (const m of d.dict.keys()) if (m.length > ZSET_MAX_LISTPACK_VALUE) return;
+    this.data = pack(this.entries());
   }
 
-  /** Marks the set as converted, as a set built big from the start would be. */
+  /** Converts to the skiplist form, as a set built big from the start (or sorted by SORT) is. */
   forceSkiplist(): void {
-    this.skiplist = true;
+    this.index();
   }
 
-  private firstInLex(r: LexRange): ZNode | null {
-    return this.skiplist ? this.zsl.firstInLexRange(r) : this.zsl.firstInLexRangeLinear(r);
-  }
-
-  private lastInLex(r: LexRange): ZNode | null {
-    return this.skiplist ? this.zsl.lastInLexRange(r) : this.zsl.lastInLexRangeLinear(r);
-  }
-
-  private removeNodes(nodes: readonly ZNode[]): number {
-    for (const n of nodes) {
-      this.dict.delete(n.member);
-      this.zsl.delete(n.score, n.member);
+  /** The converted form, converting now if the set is still packed. */
+  private index(): ZIndex {
+    const d = this.data;
+    if (typeof d !== 'string') return d;
+    const index = new ZIndex();
+    const u = unpack(d, true);
+    for (let i = 0; i < u.members.length; i++) {
+      index.dict.set(u.members[i]!, u.scores[i]!);
+      index.zsl.insert(u.scores[i]!, u.members[i]!);
     }
-    return nodes.length;
+    this.data = index;
+    return index;
+  }
+
+  private removeNodes(pairs: readonly ZEntry[]): number {
+    const index = this.data as ZIndex;
+    for (const n of pairs) {
+      index.dict.delete(n.member);
+      index.zsl.delete(n.score, n.member);
+    }
+    return pairs.length;
+  }
+
+  /** Removes a run of consecutive ranks, given in order. */
+  private removePackedRanks(ranks: readonly number[]): number {
+    if (ranks.length > 0) this.data = packedDelete(this.data as string, ranks[0]!, ranks.length);
+    return ranks.length;
   }
 }
 
