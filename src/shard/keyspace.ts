@@ -7,16 +7,18 @@
  * string encoding) or an object that carries its `type` (a StringBuf for strings that are
  * being appended to or bit-twiddled, and the collection types).
  *
- * Each slot has its own Map from key to an Entry (value + last access in whole seconds, Redis's
- * LRU clock resolution, for OBJECT IDLETIME). Grouping by slot is what lets SCAN walk whole
- * slots (so a cursor survives deletions), RANDOMKEY pick a slot, and data move between shards by
- * slot; keeping the clock in the entry makes an access one hash lookup, where a separate index
- * cost a second one (measured: ~14% of a shard's time under random SETs).
+ * Each slot has its own KeyTable (key-table.ts): key to value and last access in whole seconds
+ * (Redis's LRU clock resolution, for OBJECT IDLETIME), in parallel arrays rather than a Map of
+ * entry objects, which is most of what keeps a small key near Redis's size. Grouping by slot is
+ * what lets SCAN walk whole slots (so a cursor survives deletions), RANDOMKEY pick a slot, and
+ * data move between shards by slot; keeping the clock beside the value makes an access one hash
+ * lookup.
  *
  * Invariants: a key is in `expires` only if it is in its slot's map; `count` is the number of
  * keys in all slot maps; an empty slot has no map.
  */
 import { SLOT_COUNT, slotOfLatin1 } from '../routing/slot.ts';
+import { KeyTable } from './key-table.ts';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';
 
@@ -31,14 +33,13 @@ export function typeOf(v: Value): TypeName {
   return typeof v === 'string' ? 'string' : v.type;
 }
 
-/** A key's value and when it was last read or written (seconds). */
-class Entry {
-  value: Value;
-  at: number;
-  constructor(value: Value, at: number) {
-    this.value = value;
-    this.at = at;
-  }
+/** Access clocks are stored as seconds since this instant (2020-01-01), so they fit an int32. */
+const CLOCK_BASE_SECONDS = 1_577_836_800;
+
+/** The keys of one slot, as SCAN, KEYS and RANDOMKEY walk them. */
+export interface SlotKeys {
+  readonly size: number;
+  keys(): IterableIterator<string>;
 }
 
 /** Read access to every key of a db, whatever its slot (snapshots, KEYS, tests). */
@@ -51,7 +52,7 @@ export interface KeyView {
 
 export class Db {
   readonly expires = new Map<string, number>();
-  private readonly slots: (Map<string, Entry> | undefined)[] = new Array(SLOT_COUNT);
+  private readonly slots: (KeyTable | undefined)[] = new Array(SLOT_COUNT);
   private count = 0;
 
   /** The shard sets this before each batch so that expiry is judged at one instant per batch. */
@@ -89,21 +90,23 @@ export class Db {
 
   /** The live value of key, deleting it first if it has expired (lazy expiry); counts as an access. */
   lookup(key: string): Value | undefined {
-    const e = this.liveEntry(key);
-    if (e === undefined) return undefined;
-    e.at = this.clockSeconds();
-    return e.value;
+    const table = this.liveTable(key);
+    if (table === undefined) return undefined;
+    table.setClock(this.found, this.clock());
+    return table.valueOf(this.found);
   }
 
   /** Like lookup() but leaves the access time alone (OBJECT, as Redis's LOOKUP_NOTOUCH). */
   peek(key: string): Value | undefined {
-    return this.liveEntry(key)?.value;
+    const table = this.liveTable(key);
+    return table?.valueOf(this.found);
   }
 
   /** Seconds since key was last read or written (OBJECT IDLETIME); 0 for a missing key. */
   idleSeconds(key: string): number {
-    const e = this.entryOf(key);
-    return e === undefined ? 0 : Math.max(0, this.clockSeconds() - e.at);
+    const table = this.slots[slotOfLatin1(key)];
+    const i = table === undefined ? -1 : table.find(key);
+    return i === -1 ? 0 : Math.max(0, this.clock() - table!.clockOf(i));
   }
 
   has(key: string): boolean {
@@ -114,24 +117,24 @@ export class Db {
   set(key: string, value: Value, keepTtl = false): void {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
-    const map = (this.slots[slot] ??= new Map());
-    const e = map.get(key);
-    if (e === undefined) {
-      map.set(key, new Entry(value, this.clockSeconds()));
+    const table = (this.slots[slot] ??= new KeyTable());
+    const i = table.find(key);
+    if (i === -1) {
+      table.add(key, value, this.clock());
       this.count++;
       return;
     }
-    e.value = value;
-    e.at = this.clockSeconds();
+    table.setValue(i, value);
+    table.setClock(i, this.clock());
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
   }
 
   delete(key: string): boolean {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
-    const map = this.slots[slot];
-    if (map === undefined || !map.delete(key)) return false;
-    if (map.size === 0) this.slots[slot] = undefined;
+    const table = this.slots[slot];
+    if (table === undefined || !table.delete(key)) return false;
+    if (table.size === 0) this.slots[slot] = undefined;
     this.count--;
     this.expires.delete(key);
     return true;
@@ -164,7 +167,7 @@ export class Db {
   exchangeSlot(other: Db, slot: number): void {
     const mine = this.slots[slot];
     const theirs = other.slots[slot];
-    const takeExpiries = (keys: Map<string, Entry> | undefined, from: Db): [string, number][] => {
+    const takeExpiries = (keys: KeyTable | undefined, from: Db): [string, number][] => {
       if (keys === undefined || from.expires.size === 0) return [];
       const moved: [string, number][] = [];
       for (const key of keys.keys()) {
@@ -188,37 +191,46 @@ export class Db {
   }
 
   /** Keys of one slot (live or not yet lazily expired); undefined when the slot is empty. */
-  slotKeys(slot: number): ReadonlyMap<string, unknown> | undefined {
+  slotKeys(slot: number): SlotKeys | undefined {
     return this.slots[slot];
   }
 
   /** key's value, expired or not, without touching its access time. */
   raw(key: string): Value | undefined {
-    return this.entryOf(key)?.value;
+    const table = this.slots[slotOfLatin1(key)];
+    if (table === undefined) return undefined;
+    const i = table.find(key);
+    return i === -1 ? undefined : table.valueOf(i);
   }
 
   *allKeys(): IterableIterator<string> {
-    for (const map of this.slots) if (map !== undefined) yield* map.keys();
+    for (const table of this.slots) if (table !== undefined) yield* table.keys();
   }
 
-  private entryOf(key: string): Entry | undefined {
-    return this.slots[slotOfLatin1(key)]?.get(key);
-  }
+  /** The entry index of key in the table liveTable() last returned. */
+  private found = -1;
 
-  private liveEntry(key: string): Entry | undefined {
+  /**
+   * The table holding key if key is there and alive (expiring it lazily otherwise), with its
+   * entry index left in `found` so that a lookup hashes the key once.
+   */
+  private liveTable(key: string): KeyTable | undefined {
     if (this.beforeChange !== null && this.writing) this.beforeChange(key);
-    const e = this.entryOf(key);
-    if (e === undefined) return undefined;
+    const table = this.slots[slotOfLatin1(key)];
+    if (table === undefined) return undefined;
+    this.found = table.find(key);
+    if (this.found === -1) return undefined;
     if (this.isExpired(key)) {
       this.delete(key);
       this.onExpired?.(key);
       return undefined;
     }
-    return e;
+    return table;
   }
 
-  private clockSeconds(): number {
-    return Math.floor(this.now / 1000);
+  /** The access clock now: whole seconds since CLOCK_BASE_SECONDS. */
+  private clock(): number {
+    return Math.floor(this.now / 1000) - CLOCK_BASE_SECONDS;
   }
 }
 

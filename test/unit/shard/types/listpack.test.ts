@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LpCursor, lpAt, lpDelete, lpFrom, lpIndexOf, lpInsert, lpItems, lpReplace } from '../../src/shard/types/listpack.ts';
+import { LpCursor, lpAt, lpDelete, lpFrom, lpIndexOf, lpInsert, lpItems, lpReplace } from '../../../../src/shard/types/listpack.ts';
 
 const long = 'x'.repeat(300); // a length that needs a two-char varint
 

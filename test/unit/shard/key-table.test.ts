@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { KeyTable } from '../../../src/shard/key-table.ts';
+
+describe('KeyTable', () => {
+  it('finds every key it holds through growth, with its value and clock', () => {
+    const t = new KeyTable();
+    for (let i = 0; i < 1000; i++) t.add(`k${i}`, `v${i}`, i);
+    expect(t.size).toBe(1000);
+    for (let i = 0; i < 1000; i++) {
+      const at = t.find(`k${i}`);
+      expect(at).not.toBe(-1);
+      expect(t.valueOf(at)).toBe(`v${i}`);
+      expect(t.clockOf(at)).toBe(i);
+    }
+    expect(t.find('k1000')).toBe(-1);
+    expect(t.find('')).toBe(-1);
+  });
+
+  it('deletes from the middle of chains and reuses room once holes pile up', () => {
+    const t = new KeyTable();
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 20; i++) t.add(`r${round}:${i}`, 'x', round);
+      for (let i = 0; i < 20; i++) if (i % 4 !== 0) expect(t.delete(`r${round}:${i}`)).toBe(true);
+    }
+    expect(t.size).toBe(250);
+    expect(t.delete('r0:1')).toBe(false);
+    const keys = [...t.keys()];
+    expect(keys).toHaveLength(250);
+    expect(keys[0]).toBe('r0:0');
+    expect(keys.at(-1)).toBe('r49:16');
+    for (const k of keys) expect(t.clockOf(t.find(k))).toBe(Number(k.slice(1, k.indexOf(':'))));
+  });
+
+  it('keeps the empty key and binary keys apart from each other', () => {
+    const t = new KeyTable();
+    t.add('', 'empty', 1);
+    t.add('\x00', 'nul', 2);
+    t.add('\xff\xfe', 'high', 3);
+    expect(t.valueOf(t.find(''))).toBe('empty');
+    expect(t.valueOf(t.find('\x00'))).toBe('nul');
+    expect(t.valueOf(t.find('\xff\xfe'))).toBe('high');
+    t.setValue(t.find(''), 'changed');
+    t.setClock(t.find(''), 9);
+    expect(t.valueOf(t.find(''))).toBe('changed');
+    expect(t.clockOf(t.find(''))).toBe(9);
+  });
+
+  it('skips keys deleted while it is being walked', () => {
+    const t = new KeyTable();
+    for (let i = 0; i < 10; i++) t.add(`k${i}`, 'v', 0);
+    const seen: string[] = [];
+    for (const k of t.keys()) {
+      seen.push(k);
+      if (k === 'k2') t.delete('k3');
+    }
+    expect(seen).toEqual(['k0', 'k1', 'k2', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
+  });
+});
