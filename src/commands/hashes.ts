@@ -178,7 +178,7 @@ function hstrlenCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // HEXISTS key field
 function hexistsCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h !== WRONG) ctx.out.integer(h?.map.has(keyString(argv[2]!)) === true ? 1 : 0);
+  if (h !== WRONG) ctx.out.integer(h?.has(keyString(argv[2]!)) === true ? 1 : 0);
 }
 
 const WANT_FIELDS = 1 << 0;
@@ -191,7 +191,7 @@ function hgetallGeneric(ctx: ExecCtx, argv: Buffer[], want: number): void {
   if (h === undefined) return ctx.out.arrayHeader(0);
   const both = want === (WANT_FIELDS | WANT_VALUES);
   ctx.out.arrayHeader(both ? h.size * 2 : h.size);
-  for (const [f, v] of h.map) {
+  for (const [f, v] of h.entries()) {
     if ((want & WANT_FIELDS) !== 0) ctx.out.bulkLatin1(f);
     if ((want & WANT_VALUES) !== 0) ctx.out.bulkLatin1(v);
   }
@@ -251,7 +251,7 @@ function hrandfieldCommand(ctx: ExecCtx, argv: Buffer[]): void {
     return;
   }
   const count = Number(n);
-  const entries = count >= h.size ? h.map : randomDistinctFields(h, count);
+  const entries = count >= h.size ? h.entries() : randomDistinctFields(h, count);
   ctx.out.arrayHeader(Math.min(count, h.size) * width);
   for (const e of entries) writeEntry(ctx, e, withValues);
 }

@@ -3,17 +3,16 @@
  * walked. commands/hashes.ts goes through these functions; ops return a value or a Status and
  * never write replies.
  *
- * A hash is one JS Map from field to value, both latin1 strings (one char per byte). The Map
- * keeps insertion order, and an update keeps a field's place: exactly how Redis 7.0's listpack
- * behaves, so small hashes reply HGETALL/HKEYS/HVALS byte for byte like Redis. Once Redis would
- * have converted the hash to a hashtable its order is unspecified, and the Map's order is as
- * good as any.
- *
- * `encoding` answers what OBJECT ENCODING would: listpack while the hash holds at most 128
- * entries and has never stored a field or value longer than 64 bytes, then hashtable for good
- * (Redis never converts back).
+ * A small hash (at most 128 entries, none longer than 64 bytes: Redis 7.0's listpack limits) is
+ * one packed string, as Redis keeps it in one listpack: a count char, then listpack.ts entries
+ * alternating field and value, in insertion order with an update keeping the field's place. That
+ * order is exactly Redis's, so small hashes reply HGETALL/HKEYS/HVALS byte for byte like Redis.
+ * Past the limits it becomes a JS Map for good (Redis never converts back), whose order is as
+ * good as any once Redis's is unspecified. `encoding` (what OBJECT ENCODING answers) is which
+ * form the hash is in.
  */
 import type { Db, TypedValue } from '../keyspace.ts';
+import { LpCursor } from './listpack.ts';
 import { addInt64, addLongDouble, formatLongDouble, string2ld, string2ll, Status, type Int64,
   type LongDouble } from './string.ts';
 
@@ -31,46 +30,134 @@ export function isHashStatus(r: unknown): r is HashStatus {
   return typeof r === 'symbol';
 }
 
+/** An HSCAN of a large hash parked between calls (see hashScan). */
+interface ParkedScan {
+  iter: Iterator<[string, string]>;
+  cursor: number;
+}
+
+/** The packed form of the empty hash: a zero count. */
+const PACKED_EMPTY = '\x00';
+
+/** A cursor at the first entry of a packed hash, past the count char. */
+function packedCursor(lp: string): LpCursor {
+  const c = new LpCursor(lp);
+  c.next = 1;
+  return c;
+}
+
+/** A packed hash from its count and entry bytes, as one flat string (see listpack.ts). */
+function packed(count: number, ...parts: string[]): string {
+  return [String.fromCharCode(count), ...parts].join('');
+}
+
+/** One listpack entry's bytes for s (its length fits one char: s is at most 64 bytes). */
+function entry(s: string): string {
+  return String.fromCharCode(s.length) + s;
+}
+
 export class HashValue implements TypedValue {
-  readonly type = 'hash' as const;
-  readonly map = new Map<string, string>();
-  private hashtable = false;
-  /**
-   * A live iterator parked by the last HSCAN call of a large hash, under the cursor that call
-   * returned, so that continuing the scan costs O(COUNT) instead of re-walking to the cursor.
-   */
-  scanIter: Iterator<[string, string]> | null = null;
-  scanCursor = 0;
+  /** The packed entries while small, the Map once converted: one slot either way. */
+  private data: string | Map<string, string> = PACKED_EMPTY;
+  /** A live iterator of a large hash parked by the last HSCAN call (see hashScan). */
+  scan: ParkedScan | null = null;
+
+  // On the prototype: an instance field would cost every hash a slot.
+  get type(): 'hash' {
+    return 'hash';
+  }
 
   get encoding(): 'listpack' | 'hashtable' {
-    return this.hashtable ? 'hashtable' : 'listpack';
+    return typeof this.data === 'string' ? 'listpack' : 'hashtable';
   }
 
   get size(): number {
-    return this.map.size;
+    const d = this.data;
+    return typeof d === 'string' ? d.charCodeAt(0) : d.size;
   }
 
   get(field: string): string | undefined {
-    return this.map.get(field);
+    const d = this.data;
+    if (typeof d !== 'string') return d.get(field);
+    const c = packedCursor(d);
+    while (c.advance()) {
+      const hit = c.equals(field);
+      c.advance();
+      if (hit) return c.value();
+    }
+    return undefined;
+  }
+
+  has(field: string): boolean {
+    return this.get(field) !== undefined;
   }
 
   /** Stores value under field; true when the field is new. */
   set(field: string, value: string): boolean {
-    const had = this.map.has(field);
-    this.map.set(field, value);
-    if (!this.hashtable &&
-      (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE ||
-        this.map.size > HASH_MAX_LISTPACK_ENTRIES)) this.hashtable = true;
-    return !had;
+    const d = this.data;
+    if (typeof d !== 'string') {
+      const had = d.has(field);
+      d.set(field, value);
+      return !had;
+    }
+    const fits = field.length <= HASH_MAX_LISTPACK_VALUE && value.length <= HASH_MAX_LISTPACK_VALUE;
+    const c = packedCursor(d);
+    while (c.advance()) {
+      const hit = c.equals(field);
+      const valueAt = c.next;
+      c.advance();
+      if (!hit) continue;
+      if (fits) this.data = packed(d.charCodeAt(0), d.slice(1, valueAt), entry(value), d.slice(c.next));
+      else this.convert().set(field, value);
+      return false;
+    }
+    const count = d.charCodeAt(0) + 1;
+    if (fits && count <= HASH_MAX_LISTPACK_ENTRIES) this.data = packed(count, d.slice(1), entry(field), entry(value));
+    else this.convert().set(field, value);
+    return true;
   }
 
   delete(field: string): boolean {
-    return this.map.delete(field);
+    const d = this.data;
+    if (typeof d !== 'string') return d.delete(field);
+    const c = packedCursor(d);
+    for (;;) {
+      const pairAt = c.next;
+      if (!c.advance()) return false;
+      const hit = c.equals(field);
+      c.advance();
+      if (hit) {
+        this.data = packed(d.charCodeAt(0) - 1, d.slice(1, pairAt), d.slice(c.next));
+        return true;
+      }
+    }
+  }
+
+  /** Every field and value, in the hash's order. */
+  *entries(): IterableIterator<[string, string]> {
+    const d = this.data;
+    if (typeof d !== 'string') {
+      yield* d;
+      return;
+    }
+    const c = packedCursor(d);
+    while (c.advance()) {
+      const field = c.value();
+      c.advance();
+      yield [field, c.value()];
+    }
+  }
+
+  /** The Map a large hash lives in, made from the packed entries (for good). */
+  private convert(): Map<string, string> {
+    const map = new Map(this.entries());
+    this.data = map;
+    return map;
   }
 
   /** How a snapshot recreates this hash: HSET with every pair, in order. */
   serialize(): { command: string; items: Iterable<readonly string[]> } {
-    return { command: 'HSET', items: this.map.entries() };
+    return { command: 'HSET', items: this.entries() };
   }
 }
 
@@ -156,13 +243,13 @@ function storeField(db: Db, key: string, h: HashValue | undefined, field: string
 /** A field chosen uniformly at random. O(n): Maps have no random access. */
 export function randomField(h: HashValue): [string, string] {
   let skip = Math.floor(Math.random() * h.size);
-  for (const entry of h.map) if (skip-- === 0) return entry;
+  for (const entry of h.entries()) if (skip-- === 0) return entry;
   throw new Error('randomField of an empty hash');
 }
 
 /** `count` distinct entries chosen at random (count < size), in random order. Allocates. */
 export function randomDistinctFields(h: HashValue, count: number): [string, string][] {
-  const all = [...h.map];
+  const all = [...h.entries()];
   // A partial Fisher-Yates shuffle: the first `count` slots end up a uniform sample.
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(Math.random() * (all.length - i));
@@ -185,17 +272,17 @@ export function randomDistinctFields(h: HashValue, count: number): [string, stri
 export function hashScan(h: HashValue, cursor: number, count: number, match: (field: string) => boolean,
   out: string[]): number {
   if (h.encoding === 'listpack') {
-    for (const [f, v] of h.map) if (match(f)) out.push(f, v);
+    for (const [f, v] of h.entries()) if (match(f)) out.push(f, v);
     return 0;
   }
   let it: Iterator<[string, string]>;
-  if (h.scanIter !== null && h.scanCursor === cursor && cursor !== 0) {
-    it = h.scanIter;
+  if (h.scan !== null && h.scan.cursor === cursor && cursor !== 0) {
+    it = h.scan.iter;
   } else {
-    it = h.map[Symbol.iterator]();
+    it = h.entries();
     for (let i = 0; i < cursor; i++) if (it.next().done === true) return 0;
   }
-  h.scanIter = null;
+  h.scan = null;
   let pos = cursor;
   for (let n = 0; n < count; n++) {
     const r = it.next();
@@ -203,7 +290,6 @@ export function hashScan(h: HashValue, cursor: number, count: number, match: (fi
     pos++;
     if (match(r.value[0])) out.push(r.value[0], r.value[1]);
   }
-  h.scanIter = it;
-  h.scanCursor = pos;
+  h.scan = { iter: it, cursor: pos };
   return pos;
 }

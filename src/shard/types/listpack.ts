@@ -9,25 +9,34 @@
  *
  * Format: each entry is its length as a varint (7 bits per char, low bits first, high bit set
  * on every char but the last) followed by its bytes. Reads walk the string; writes build a new
- * one (O(n), like Redis's memmove, and bounded by the listpack limits).
+ * one (O(n), like Redis's memmove, and bounded by the listpack limits). Writes build it with
+ * Array.join, which makes a flat sequential string: `+` would make a rope (ConsString) and
+ * `slice` a view (SlicedString) that keeps the previous, larger string alive.
  */
 
 /** The packed form of items. */
 export function lpFrom(items: readonly string[]): string {
-  let out = '';
-  for (const item of items) out += lpEntry(item);
-  return out;
+  const parts: string[] = [];
+  for (const item of items) parts.push(lengthOf(item), item);
+  return parts.join('');
 }
 
 /** One entry: the varint length, then the bytes. */
 export function lpEntry(item: string): string {
+  return [lengthOf(item), item].join('');
+}
+
+/** An entry's head: item's length as a varint. */
+function lengthOf(item: string): string {
   let n = item.length;
-  let head = '';
+  if (n < 0x80) return String.fromCharCode(n);
+  const chars: number[] = [];
   while (n >= 0x80) {
-    head += String.fromCharCode((n & 0x7f) | 0x80);
+    chars.push((n & 0x7f) | 0x80);
     n >>>= 7;
   }
-  return head + String.fromCharCode(n) + item;
+  chars.push(n);
+  return String.fromCharCode(...chars);
 }
 
 /**
@@ -108,7 +117,7 @@ export function lpReplace(lp: string, index: number, item: string): string {
     entryStart = c.next;
     if (!c.advance()) throw new RangeError(`listpack has no entry ${index}`);
   }
-  return lp.slice(0, entryStart) + lpEntry(item) + lp.slice(c.next);
+  return [lp.slice(0, entryStart), lengthOf(item), item, lp.slice(c.next)].join('');
 }
 
 /** A copy of lp without `count` entries from index on. */
@@ -118,7 +127,7 @@ export function lpDelete(lp: string, index: number, count = 1): string {
   for (let i = 0; i < index + count && c.advance(); i++) {
     if (i === index) from = c.start - varintSize(c.end - c.start);
   }
-  return from >= lp.length ? lp : lp.slice(0, from) + lp.slice(c.next);
+  return from >= lp.length ? lp : [lp.slice(0, from), lp.slice(c.next)].join('');
 }
 
 /** A copy of lp with items inserted before the entry at index (index = entry count appends). */
@@ -131,7 +140,7 @@ export function lpInsert(lp: string, index: number, items: readonly string[]): s
       break;
     }
   }
-  return lp.slice(0, at) + lpFrom(items) + lp.slice(at);
+  return [lp.slice(0, at), lpFrom(items), lp.slice(at)].join('');
 }
 
 function varintSize(n: number): number {
