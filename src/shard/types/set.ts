@@ -2,10 +2,13 @@
  * The set type API (Redis t_set.c's "API" half): how a set is stored, changed, sampled and
  * walked. commands/sets.ts goes through these functions and never touches the layout.
  *
- * A set is a dense array of its members (latin1 strings) plus a Map from member to its index,
- * so membership, add and remove are O(1) and a random member is one array read (SPOP and
- * SRANDMEMBER stay O(1) per member, as in Redis). Removal moves the last member into the hole,
- * so the array's order is arbitrary: fine, since Redis leaves a hashtable set's order open.
+ * A set is a dense array of its members (latin1 strings) plus, past SET_INDEX_MIN members, a
+ * Map from member to its index, so membership, add and remove are O(1) and a random member is
+ * one array read (SPOP and SRANDMEMBER stay O(1) per member, as in Redis). A smaller set is
+ * searched linearly and its array kept at its exact length: an index and an array's growth slack
+ * would cost a one-member set more than Redis spends on the whole key. Removal moves the last
+ * member into the hole, so the array's order is arbitrary: fine, since Redis leaves a hashtable
+ * set's order open.
  *
  * `encoding` answers what Redis 7.0's OBJECT ENCODING would: intset while every member is an
  * integer as string2ll reads it and there are at most 512, then hashtable for good. An intset
@@ -18,13 +21,22 @@ import { string2ll, Status } from './string.ts';
 /** Redis 7.0's set-max-intset-entries default. */
 export const SET_MAX_INTSET_ENTRIES = 512;
 
+/** Sets with more members than this keep a member -> position index. */
+export const SET_INDEX_MIN = 16;
+
 export class SetValue implements TypedValue {
-  readonly type = 'set' as const;
-  readonly items: string[] = [];
-  private readonly index = new Map<string, number>();
+  /** The members, in no particular order. Read-only outside this class. */
+  items: string[] = [];
+  /** Position of each member in `items`, once the set is past SET_INDEX_MIN members. */
+  private index: Map<string, number> | null = null;
   private hashtable = false;
   /** The members sorted as an intset holds them, kept until the next change. */
   private sorted: string[] | null = null;
+
+  // On the prototype: an instance field would cost every set a slot.
+  get type(): 'set' {
+    return 'set';
+  }
 
   get encoding(): 'intset' | 'hashtable' {
     return this.hashtable ? 'hashtable' : 'intset';
@@ -35,14 +47,25 @@ export class SetValue implements TypedValue {
   }
 
   has(member: string): boolean {
-    return this.index.has(member);
+    return this.positionOf(member) !== -1;
+  }
+
+  private positionOf(member: string): number {
+    return this.index === null ? this.items.indexOf(member) : (this.index.get(member) ?? -1);
   }
 
   /** True when member was not there. */
   add(member: string): boolean {
-    if (this.index.has(member)) return false;
-    this.index.set(member, this.items.length);
-    this.items.push(member);
+    if (this.has(member)) return false;
+    if (this.index !== null) {
+      this.index.set(member, this.items.length);
+      this.items.push(member);
+    } else if (this.items.length < SET_INDEX_MIN) {
+      this.items = this.items.concat(member); // exactly as long as needed
+    } else {
+      this.items.push(member);
+      this.index = new Map(this.items.map((m, i) => [m, i]));
+    }
     this.sorted = null;
     if (!this.hashtable && (this.items.length > SET_MAX_INTSET_ENTRIES || string2ll(member) === undefined)) {
       this.hashtable = true;
@@ -57,13 +80,13 @@ export class SetValue implements TypedValue {
 
   /** True when member was there. */
   remove(member: string): boolean {
-    const at = this.index.get(member);
-    if (at === undefined) return false;
-    this.index.delete(member);
+    const at = this.positionOf(member);
+    if (at === -1) return false;
+    this.index?.delete(member);
     const last = this.items.pop()!;
     if (at < this.items.length) {
       this.items[at] = last;
-      this.index.set(last, at);
+      this.index?.set(last, at);
     }
     this.sorted = null;
     return true;
