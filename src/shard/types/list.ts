@@ -20,14 +20,19 @@
 import type { Db, TypedValue } from '../keyspace.ts';
 import { Status } from './string.ts';
 
-const MIN_CAPACITY = 8;
+/** One slot: most lists in a keyspace are short, and a one-element list should cost one. */
+const MIN_CAPACITY = 1;
 
 export const LIST_HEAD = 0;
 export const LIST_TAIL = 1;
 export type Where = typeof LIST_HEAD | typeof LIST_TAIL;
 
 export class List implements TypedValue {
-  readonly type = 'list' as const;
+  // On the prototype: an instance field would cost every list a slot.
+  get type(): 'list' {
+    return 'list';
+  }
+
   private items: (string | undefined)[] = new Array(MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
   private head = 0;
