@@ -7,11 +7,14 @@
  * - a ring round trip, raw (src/ring/byte-ring.ts) and length-framed (src/ring/framed.ts),
  *   beside ringbuf.js's RingBuffer moving the same bytes: byte-ring.ts claims ringbuf.js's pop
  *   copies element by element once the read index is not 0, which is always in a byte stream;
+ * - reply writing (src/commands/replies.ts) and the request codec (src/ring/codec.ts);
  * - keyspace get/set (src/shard/keyspace.ts).
  */
 import { RingBuffer } from 'ringbuf.js';
 import { Bench } from 'tinybench';
 import { ByteRing } from '../../src/ring/byte-ring.ts';
+import { ReplyWriter } from '../../src/commands/replies.ts';
+import { readArgs, REQUEST_HEADER_BYTES, writeArgs, writeRequestHeader } from '../../src/ring/codec.ts';
 import { RingReader, RingWriter } from '../../src/ring/framed.ts';
 import { slotOfBytes, slotOfLatin1 } from '../../src/routing/slot.ts';
 import { Framer } from '../../src/server/framer.ts';
@@ -93,6 +96,28 @@ for (const size of [64, 4096]) {
     reader.drain(onMessage);
   });
 }
+
+// --- replies ---------------------------------------------------------------------------------
+// What a shard writes per GET/SET/INCR at pipeline 16: bulk replies of short values and integers
+// (src/commands/replies.ts), and the request codec both sides use (src/ring/codec.ts).
+const replyOut = new ReplyWriter(64 * 1024);
+const shortValue = Buffer.from('xyz');
+add('replies: 16 bulk replies of 3 bytes + 16 integers', 32, 'reply', () => {
+  replyOut.reset();
+  for (let i = 0; i < 16; i++) {
+    replyOut.bulk(shortValue);
+    replyOut.integer(i * 1000);
+  }
+});
+const requestArgs = [Buffer.from('SET'), Buffer.from('key:100000'), shortValue];
+const parsedArgs: Buffer[] = [];
+add('codec: write + read a SET request', 1, 'cmd', () => {
+  replyOut.reset();
+  writeRequestHeader(replyOut, 1234, 0, 42);
+  writeArgs(replyOut, requestArgs);
+  readArgs(replyOut.buf, REQUEST_HEADER_BYTES, parsedArgs);
+  sink ^= parsedArgs.length;
+});
 
 // --- keyspace --------------------------------------------------------------------------------
 const db = new Db();

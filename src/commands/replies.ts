@@ -52,10 +52,11 @@ export const errInvalidExpire = (cmd: string): string =>
 export const errUnknownSubcommand = (sub: string, cmd: string): string =>
   `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`;
 
-const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
 const INITIAL_CAPACITY = 16 * 1024;
 /** Up to this many bytes, copying in a loop is cheaper than making a view for set(). */
 const SMALL_COPY = 64;
+/** type byte + up to 10 digits (a u32) + CRLF: what header()'s fast path writes at most. */
+const MAX_HEADER_BYTES = 13;
 
 /**
  * A growable byte buffer for RESP2 replies. `len` is the write cursor; nothing is ever handed
@@ -163,10 +164,17 @@ export class ReplyWriter {
   /** A bulk string from bytes, or the null bulk for null. */
   bulk(value: Uint8Array | null): void {
     if (value === null) return this.raw(NULL_BULK);
-    this.header(0x24, value.length); // '$'
-    this.ensure(value.length + 2);
-    this.buf.set(value, this.len);
-    this.len += value.length;
+    const n = value.length;
+    this.ensure(n + MAX_HEADER_BYTES + 2);
+    this.header(0x24, n); // '$'
+    const buf = this.buf;
+    let p = this.len;
+    if (n <= SMALL_COPY) for (let i = 0; i < n; i++) buf[p++] = value[i]!;
+    else {
+      buf.set(value, p);
+      p += n;
+    }
+    this.len = p;
     this.crlf();
   }
 
@@ -190,16 +198,31 @@ export class ReplyWriter {
     for (const v of values) this.bulkLatin1(v);
   }
 
+  /** type, n in decimal, CRLF. Small non-negative counts (most of them) skip String(n). */
   private header(type: number, n: number | bigint): void {
-    const digits = String(n);
-    this.ensure(digits.length + 3);
-    this.buf[this.len++] = type;
-    this.len += this.buf.latin1Write(digits, this.len);
-    this.crlf();
+    if (typeof n !== 'number' || n < 0 || n > 0xffffffff || n !== Math.floor(n)) {
+      const digits = String(n);
+      this.ensure(digits.length + 3);
+      this.buf[this.len++] = type;
+      this.len += this.buf.latin1Write(digits, this.len);
+      this.crlf();
+      return;
+    }
+    this.ensure(MAX_HEADER_BYTES);
+    const buf = this.buf;
+    buf[this.len] = type;
+    let width = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) width++;
+    let p = this.len + width;
+    for (let rest = n; p > this.len; rest = Math.floor(rest / 10)) buf[p--] = 0x30 + (rest % 10);
+    this.len += width + 1;
+    buf[this.len++] = 0x0d;
+    buf[this.len++] = 0x0a;
   }
 
   private crlf(): void {
-    this.buf.writeUInt16LE(CRLF, this.len);
-    this.len += 2;
+    this.ensure(2);
+    this.buf[this.len++] = 0x0d;
+    this.buf[this.len++] = 0x0a;
   }
 }

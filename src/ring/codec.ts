@@ -16,6 +16,7 @@
  *   └──────┴────┴─────┴──────┴──────┘   to the replicator and never reach the disk
  */
 import type { ReplyWriter } from '../commands/replies.ts';
+import { copyBytes, getU32, putU32 } from './bytes.ts';
 
 /** cmdId of a request that cancels the parked command with the same reqId (client gone). */
 export const CANCEL_BLOCKED = 0xffff;
@@ -30,14 +31,15 @@ export function writeArgs(out: ReplyWriter, args: readonly (Uint8Array | string)
   out.ensure(size);
   const buf = out.buf;
   let p = out.len;
-  buf.writeUInt32LE(args.length, p);
+  putU32(buf, p, args.length);
   p += 4;
-  for (const a of args) {
-    buf.writeUInt32LE(a.length, p);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    putU32(buf, p, a.length);
     p += 4;
     if (typeof a === 'string') p += buf.latin1Write(a, p);
     else {
-      buf.set(a, p);
+      copyBytes(a, 0, a.length, buf, p);
       p += a.length;
     }
   }
@@ -46,11 +48,11 @@ export function writeArgs(out: ReplyWriter, args: readonly (Uint8Array | string)
 
 /** Reads args written by writeArgs at buf[pos]: views into buf, valid while buf is. */
 export function readArgs(buf: Buffer, pos: number, into: Buffer[]): void {
-  const argc = buf.readUInt32LE(pos);
+  const argc = getU32(buf, pos);
   pos += 4;
   into.length = 0;
   for (let i = 0; i < argc; i++) {
-    const len = buf.readUInt32LE(pos);
+    const len = getU32(buf, pos);
     pos += 4;
     into.push(buf.subarray(pos, pos + len));
     pos += len;
@@ -60,10 +62,12 @@ export function readArgs(buf: Buffer, pos: number, into: Buffer[]): void {
 export function writeRequestHeader(out: ReplyWriter, reqId: number, db: number, cmdId: number): void {
   out.ensure(REQUEST_HEADER_BYTES);
   const p = out.len;
-  out.buf.writeUInt32LE(reqId, p);
-  out.buf[p + 4] = db;
-  out.buf[p + 5] = 0;
-  out.buf.writeUInt16LE(cmdId, p + 6);
+  const buf = out.buf;
+  putU32(buf, p, reqId);
+  buf[p + 4] = db;
+  buf[p + 5] = 0;
+  buf[p + 6] = cmdId;
+  buf[p + 7] = cmdId >>> 8;
   out.len += REQUEST_HEADER_BYTES;
 }
 

@@ -6,6 +6,7 @@
  */
 import { ReplyWriter } from '../commands/replies.ts';
 import type { ByteRing } from './byte-ring.ts';
+import { getU32, putU32 } from './bytes.ts';
 
 const LENGTH_BYTES = 4;
 
@@ -29,7 +30,7 @@ export class RingWriter {
   }
 
   endMessage(at: number): void {
-    this.out.buf.writeUInt32LE(this.out.len - at - LENGTH_BYTES, at);
+    putU32(this.out.buf, at, this.out.len - at - LENGTH_BYTES);
   }
 
   /** Drops a message begun at `at` (its handler decided not to answer yet). */
@@ -86,7 +87,7 @@ export class RingReader {
       this.len += this.ring.pop(this.acc, this.len, avail);
       let pos = 0;
       while (this.len - pos >= LENGTH_BYTES) {
-        const size = this.acc.readUInt32LE(pos);
+        const size = getU32(this.acc, pos);
         const start = pos + LENGTH_BYTES;
         if (this.len - start < size) break;
         onMessage(this.acc, start, start + size);

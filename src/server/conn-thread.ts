@@ -10,6 +10,7 @@ import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/tab
 import { ByteRing } from '../ring/byte-ring.ts';
 import { CANCEL_BLOCKED, writeArgs, writeRequestHeader } from '../ring/codec.ts';
 import { unwatchRequest } from '../commands/transactions.ts';
+import { getU32 } from '../ring/bytes.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
@@ -221,7 +222,7 @@ export class ConnThread {
   private draining: InFlight | null = null;
 
   private readonly onReply = (buf: Buffer, start: number, end: number): void => {
-    const reqId = buf.readUInt32LE(start);
+    const reqId = getU32(buf, start);
     const pending = this.draining!.take(reqId);
     if (pending === undefined) return;
     const conn = pending.conn!;

@@ -10,6 +10,7 @@ import { dispatch } from './dispatch.ts';
 import { Framer } from './framer.ts';
 import { Pending } from './pending.ts';
 import { readIntoBuffer } from './read-buffer.ts';
+import { socketFd, writeDirect } from './direct-write.ts';
 import type { Transaction, WatchState } from './transaction.ts';
 
 export class Connection {
@@ -40,6 +41,8 @@ export class Connection {
   private readonly queue = new Denque<Pending>();
   private readonly out = new ReplyWriter(4096);
   readonly framer: Framer;
+  /** For writeDirect(); -1 when the socket has no descriptor to write to. */
+  private readonly fd: number;
 
   constructor(thread: ConnThread, socket: Socket, id: number) {
     this.thread = thread;
@@ -61,6 +64,7 @@ export class Connection {
       thread.options.protoMaxBulkLen,
       this.authenticated,
     );
+    this.fd = socketFd(socket);
     socket.setNoDelay(true);
     if (!readIntoBuffer(socket, thread.readBuffer, (n, buf) => this.onRead(buf.subarray(0, n)))) {
       socket.on('data', (chunk: Buffer) => this.onRead(chunk));
@@ -147,7 +151,12 @@ export class Connection {
   /** Writes what is ready; enforces the output limit; ends the connection after QUIT. */
   flushOutput(): void {
     if (this.closed) return;
-    if (this.out.len > 0) this.socket.write(this.out.takeChunk());
+    const out = this.out;
+    if (out.len > 0) {
+      const written = writeDirect(this.socket, this.fd, out.buf, out.len);
+      if (written === out.len) out.reset();
+      else this.socket.write(out.takeChunk().subarray(written));
+    }
     const limit = this.thread.options.outputLimitHard;
     if (limit > 0 && this.socket.writableLength > limit) {
       // A client that does not read its replies must not make the server grow without bound.
