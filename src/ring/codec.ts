@@ -46,6 +46,26 @@ export function writeArgs(out: ReplyWriter, args: readonly (Uint8Array | string)
   out.len = p;
 }
 
+/** writeArgs for args held as src[starts[i], ends[i]), i < argc: no view per argument. */
+export function writeArgRanges(out: ReplyWriter, src: Uint8Array, starts: Int32Array, ends: Int32Array, argc: number): void {
+  let size = 4;
+  for (let i = 0; i < argc; i++) size += 4 + ends[i]! - starts[i]!;
+  out.ensure(size);
+  const buf = out.buf;
+  let p = out.len;
+  putU32(buf, p, argc);
+  p += 4;
+  for (let i = 0; i < argc; i++) {
+    const start = starts[i]!;
+    const end = ends[i]!;
+    putU32(buf, p, end - start);
+    p += 4;
+    copyBytes(src, start, end, buf, p);
+    p += end - start;
+  }
+  out.len = p;
+}
+
 /** Reads args written by writeArgs at buf[pos]: views into buf, valid while buf is. */
 export function readArgs(buf: Buffer, pos: number, into: Buffer[]): void {
   const argc = getU32(buf, pos);

@@ -8,13 +8,14 @@ import type { Socket } from 'node:net';
 import { commandId, lookupCommand } from '../commands/index.ts';
 import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
-import { CANCEL_BLOCKED, writeArgs, writeRequestHeader } from '../ring/codec.ts';
+import { CANCEL_BLOCKED, writeArgRanges, writeArgs, writeRequestHeader } from '../ring/codec.ts';
 import { unwatchRequest } from '../commands/transactions.ts';
 import { getU32 } from '../ring/bytes.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_CONNECTED_CLIENTS, GAUGE_TOTAL_CONNECTIONS, type Topology } from '../ring/topology.ts';
 import { Connection } from './connection.ts';
+import type { FramedArgs } from './framer.ts';
 import { InFlight } from './in-flight.ts';
 import { Pending } from './pending.ts';
 import { PubSubHub } from './pubsub.ts';
@@ -126,6 +127,26 @@ export class ConnThread {
   private lastSpec: CommandSpec | null = null;
   private lastCmdId = 0;
 
+  /** send() for a single-part command framed in one read: args copied from the read's bytes. */
+  sendFramed(shard: number, conn: Connection, pending: Pending, spec: CommandSpec, cmd: FramedArgs): void {
+    const reqId = this.nextReqId;
+    this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK;
+    pending.firstReqId = reqId;
+    pending.conn = conn;
+    this.inFlight[shard]!.push(reqId, pending);
+    if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
+    if (spec !== this.lastSpec) {
+      this.lastSpec = spec;
+      this.lastCmdId = commandId(spec);
+    }
+    const writer = this.writers[shard]!;
+    const at = writer.beginMessage();
+    writeRequestHeader(writer.out, reqId, conn.db, this.lastCmdId);
+    writeArgRanges(writer.out, cmd.data, cmd.starts, cmd.ends, cmd.argc);
+    writer.endMessage(at);
+    this.markDirty(shard);
+  }
+
   /** A closed connection's WATCH: the shard forgets it (the reply is dropped). */
   forgetWatches(conn: Connection): void {
     if (conn.watch === null) return;
@@ -145,6 +166,10 @@ export class ConnThread {
     writeRequestHeader(writer.out, reqId, db, cmdId);
     writeArgs(writer.out, args);
     writer.endMessage(at);
+    this.markDirty(shard);
+  }
+
+  private markDirty(shard: number): void {
     if (!this.dirtyShards[shard]) {
       this.dirtyShards[shard] = true;
       this.scheduleFlush();

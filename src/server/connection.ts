@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import Denque from 'denque';
 import { ReplyWriter } from '../commands/replies.ts';
 import type { ConnThread } from './conn-thread.ts';
-import { dispatch } from './dispatch.ts';
+import { dispatch, dispatchFramed } from './dispatch.ts';
 import { Framer } from './framer.ts';
 import { Pending } from './pending.ts';
 import { readIntoBuffer } from './read-buffer.ts';
@@ -53,6 +53,9 @@ export class Connection {
       {
         command: (argv) => {
           if (!this.closing) dispatch(this, argv);
+        },
+        framedCommand: (cmd) => {
+          if (!this.closing) dispatchFramed(this, cmd);
         },
         protocolError: (message) => {
           const w = new ReplyWriter(message.length + 8);

@@ -23,6 +23,7 @@ import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
 import { connCtx } from './conn-ctx.ts';
+import type { FramedArgs } from './framer.ts';
 import { queueCommand, queuesInTransaction } from './transaction.ts';
 
 const SUBSCRIBED_CONTEXT = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
@@ -36,6 +37,39 @@ function replyError(conn: Connection, message: string): void {
   conn.reply(scratch.view());
 }
 
+/**
+ * A command framed whole in one read. The common case (one key, runs on its slot's shard, no
+ * transaction, subscription, monitor or AUTH to consider) goes to the shard straight from the
+ * read's bytes: no argv array and no Buffer view per argument. Everything else takes the
+ * general path below with views.
+ */
+export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
+  const spec = lookupByBytes(cmd.data, cmd.starts[0]!, cmd.ends[0]!);
+  const key = spec === undefined ? 0 : spec.firstKey;
+  if (
+    spec === undefined ||
+    spec.runsOn !== RunsOn.SHARD ||
+    (spec.flags & INTERNAL) !== 0 ||
+    spec.keys !== undefined ||
+    key === 0 ||
+    key !== spec.lastKey ||
+    key >= cmd.argc ||
+    !arityOk(spec, cmd.argc) ||
+    !conn.authenticated ||
+    conn.tx !== null ||
+    conn.subscriptionCount() > 0 ||
+    conn.thread.monitors.active()
+  ) {
+    return dispatch(conn, cmd.views());
+  }
+  conn.lastCommand = spec.name;
+  const thread = conn.thread;
+  const shard = thread.slotTable[slotOfBytes(cmd.data, cmd.starts[key]!, cmd.ends[key]!)]!;
+  const pending = new Pending(1, spec);
+  conn.enqueue(pending);
+  thread.sendFramed(shard, conn, pending, spec, cmd);
+}
+
 export function dispatch(conn: Connection, argv: Buffer[]): void {
   const spec = route(conn, argv);
   // Monitors see a command once it has gone where it runs (SELECT's with its new db).
@@ -44,7 +78,7 @@ export function dispatch(conn: Connection, argv: Buffer[]): void {
 
 /** Runs or sends one command; the row it was, or undefined when it was refused. */
 function route(conn: Connection, argv: Buffer[]): CommandSpec | undefined {
-  const spec = lookupByBytes(argv[0]!);
+  const spec = lookupByBytes(argv[0]!, 0, argv[0]!.length);
   if (spec === undefined || (spec.flags & INTERNAL) !== 0) {
     const name = argv[0]!.latin1Slice(0, argv[0]!.length);
     return void txError(conn, errUnknownCommand(name, argv.slice(1)));
@@ -102,18 +136,19 @@ const cachedNames: Buffer[] = [];
 const cachedSpecs: CommandSpec[] = [];
 let nextCacheSlot = 0;
 
-function lookupByBytes(name: Buffer): CommandSpec | undefined {
-  const n = name.length;
+/** The row for the command name in buf[start, end). */
+function lookupByBytes(buf: Buffer, start: number, end: number): CommandSpec | undefined {
+  const n = end - start;
   for (let c = 0; c < cachedNames.length; c++) {
     const known = cachedNames[c]!;
     if (known.length !== n) continue;
     let i = 0;
-    while (i < n && known[i] === name[i]) i++;
+    while (i < n && known[i] === buf[start + i]) i++;
     if (i === n) return cachedSpecs[c];
   }
-  const spec = lookupCommand(name.latin1Slice(0, n));
+  const spec = lookupCommand(buf.latin1Slice(start, end));
   if (spec !== undefined) {
-    cachedNames[nextCacheSlot] = Buffer.from(name);
+    cachedNames[nextCacheSlot] = Buffer.from(buf.subarray(start, end));
     cachedSpecs[nextCacheSlot] = spec;
     nextCacheSlot = (nextCacheSlot + 1) % NAME_CACHE_SIZE;
   }

@@ -21,18 +21,36 @@ const MAX_LINE = 64 * 1024;
 const MAX_MULTIBULK = 0x7fffffff;
 /** How far lineEnd looks by hand before asking indexOf. */
 const SHORT_LINE = 24;
-/** Arrays for requests up to this many arguments are made at their final size. */
-const PREALLOC_ARGS = 16;
+/** Argument offsets kept at first; grown for requests with more arguments. */
+const INITIAL_OFFSETS = 64;
 /** Before AUTH, Redis refuses large requests outright so strangers cannot make it allocate. */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
 
+/**
+ * A complete command whose arguments all lie in one read: argument i is
+ * data[starts[i], ends[i]). Valid only during the event.
+ */
+export interface FramedArgs {
+  readonly data: Buffer;
+  readonly argc: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** The arguments as Buffer views, for paths that want argv. Allocates. */
+  views(): Buffer[];
+}
+
 export interface FramerEvents {
   command(argv: Buffer[]): void;
+  /**
+   * A command found whole in one read, as offsets: routing it needs no Buffer view per
+   * argument. Without this event such commands arrive through command() like the rest.
+   */
+  framedCommand?(cmd: FramedArgs): void;
   protocolError(message: string): void;
 }
 
-export class Framer {
+export class Framer implements FramedArgs {
   /** Set by the connection: limits that depend on config and on AUTH state. */
   maxBulkLen: number;
   authenticated: boolean;
@@ -40,7 +58,15 @@ export class Framer {
   private readonly events: FramerEvents;
   private pendingLine: Buffer | null = null;
   private argv: Buffer[] = [];
-  private argc = 0;
+  argc = 0;
+  /**
+   * True while every argument of the command being framed lies in `data`, tracked by offset
+   * (the common case); it turns into argv views once the command straddles reads.
+   */
+  private inRead = false;
+  data: Buffer = Buffer.alloc(0);
+  starts = new Int32Array(INITIAL_OFFSETS);
+  ends = new Int32Array(INITIAL_OFFSETS);
   /** argv[0, ownedArgs) are copies, not views into a read. */
   private ownedArgs = 0;
   private argsLeft = 0;
@@ -61,7 +87,20 @@ export class Framer {
    */
   feed(chunk: Buffer): void {
     this.frame(chunk);
+    if (this.inRead && this.argsLeft > 0) this.toViews();
     if (this.argc > this.ownedArgs) this.keepArgs();
+  }
+
+  views(): Buffer[] {
+    const argv = new Array<Buffer>(this.argc);
+    for (let i = 0; i < this.argc; i++) argv[i] = this.data.subarray(this.starts[i]!, this.ends[i]!);
+    return argv;
+  }
+
+  /** From offsets to argv: the command goes on in another read, or in a buffer of its own. */
+  private toViews(): void {
+    this.argv = this.views();
+    this.inRead = false;
   }
 
   /** Copies the arguments of the incomplete command that are still views into the read. */
@@ -100,9 +139,14 @@ export class Framer {
     pos = lineEnd + 2;
     if (count <= 0) return pos; // "*0" and "*-1" are empty requests: nothing to run
     this.argsLeft = count;
-    this.argv = new Array(Math.min(count, PREALLOC_ARGS));
     this.argc = 0;
     this.ownedArgs = 0;
+    this.inRead = true;
+    this.data = data;
+    if (count > this.starts.length) {
+      this.starts = new Int32Array(count);
+      this.ends = new Int32Array(count);
+    }
     return this.parseBulks(data, pos);
   }
 
@@ -120,10 +164,17 @@ export class Framer {
       if (!this.authenticated && len > UNAUTH_MAX_BULK) return this.fail('unauthenticated bulk length');
       pos = lineEnd + 2;
       if (data.length - pos >= len + 2) {
-        this.argv[this.argc++] = data.subarray(pos, pos + len);
+        if (this.inRead) {
+          this.starts[this.argc] = pos;
+          this.ends[this.argc] = pos + len;
+          this.argc++;
+        } else {
+          this.argv[this.argc++] = data.subarray(pos, pos + len);
+        }
         pos += len + 2;
         this.argsLeft--;
       } else {
+        if (this.inRead) this.toViews();
         this.bulk = Buffer.allocUnsafe(len + 2);
         this.bulkFill = 0;
         this.fillBulk(data, pos);
@@ -159,6 +210,7 @@ export class Framer {
     const words = splitArgs(data.latin1Slice(pos, end));
     if (words === null) return this.fail('unbalanced quotes in request');
     if (words.length > 0) {
+      this.inRead = false;
       this.argv = words.map((w) => Buffer.from(w, 'latin1'));
       this.emit();
     }
@@ -178,6 +230,15 @@ export class Framer {
   }
 
   private emit(): void {
+    if (this.inRead) {
+      this.inRead = false;
+      if (this.events.framedCommand !== undefined) {
+        this.events.framedCommand(this);
+        this.argc = 0;
+        return;
+      }
+      this.argv = this.views();
+    }
     const argv = this.argv;
     this.argv = [];
     this.argc = 0;

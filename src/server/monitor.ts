@@ -50,6 +50,11 @@ export class Monitors {
     if (this.local.delete(conn)) Atomics.sub(this.gauges, GAUGE_MONITORS, 1);
   }
 
+  /** True while any client of the server is in MONITOR. */
+  active(): boolean {
+    return Atomics.load(this.gauges, GAUGE_MONITORS) !== 0;
+  }
+
   /** Feeds a processed command to every monitor of the server, if there are any. */
   feed(conn: Connection, name: string, argv: readonly Buffer[]): void {
     if (Atomics.load(this.gauges, GAUGE_MONITORS) === 0 || conn.monitoring) return;

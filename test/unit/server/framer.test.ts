@@ -11,11 +11,14 @@ interface Outcome {
  * one read buffer that is scribbled over after every feed, as the connection reuses its buffer:
  * whatever the framer keeps of a split command must be its own copy.
  */
-function frame(pieces: Buffer[], opts: { maxBulk?: number; authenticated?: boolean } = {}): Outcome {
+function frame(pieces: Buffer[], opts: { maxBulk?: number; authenticated?: boolean; offsets?: boolean } = {}): Outcome {
   const outcome: Outcome = { commands: [], errors: [] };
+  const strings = (argv: Buffer[]) => outcome.commands.push(argv.map((a) => a.toString('latin1')));
   const framer = new Framer(
     {
-      command: (argv) => outcome.commands.push(argv.map((a) => a.toString('latin1'))),
+      command: strings,
+      // Commands found whole in one read arrive as offsets, unless the connection does not ask.
+      framedCommand: opts.offsets === false ? undefined : (cmd) => strings(cmd.views()),
       protocolError: (m) => outcome.errors.push(m),
     },
     opts.maxBulk ?? 512 * 1024 * 1024,
@@ -46,6 +49,30 @@ describe('Framer', () => {
     for (const pieces of everySplit('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n')) {
       expect(frame(pieces)).toEqual({ commands: [['SET', 'k', 'hello']], errors: [] });
     }
+  });
+
+  it('hands whole commands to a listener without framedCommand as argv too', () => {
+    for (const pieces of everySplit('*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n')) {
+      expect(frame(pieces, { offsets: false })).toEqual({ commands: [['GET', 'k'], ['PING']], errors: [] });
+    }
+  });
+
+  it('reports offsets into the read for a command found whole in it', () => {
+    const seen: number[][] = [];
+    const framer = new Framer(
+      { command: () => seen.push([-1]), framedCommand: (cmd) => seen.push([cmd.argc, ...cmd.starts.subarray(0, cmd.argc), ...cmd.ends.subarray(0, cmd.argc)]), protocolError: () => {} },
+      1024,
+      true,
+    );
+    framer.feed(Buffer.from('*2\r\n$3\r\nGET\r\n$2\r\nab\r\n'));
+    expect(seen).toEqual([[2, 8, 17, 11, 19]]);
+  });
+
+  it('frames a command with more arguments than its first offset arrays hold', () => {
+    const args = ['MSET', ...Array.from({ length: 150 }, (_, i) => `k${i}`)];
+    const input = `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+    expect(frame(whole(input))).toEqual({ commands: [args], errors: [] });
+    expect(frame(inTwo(input, 500))).toEqual({ commands: [args], errors: [] });
   });
 
   it('frames a pipeline of mixed multibulk and inline commands in order', () => {
