@@ -9,14 +9,19 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export function run(entry) {
+/**
+ * Runs entry in this process when it is Node 24 already started with nodeFlags, else in a child
+ * on the pinned Node with them, passing signals on and its exit code back.
+ */
+export function run(entry, nodeFlags = []) {
   const script = join(root, entry);
   const args = process.argv.slice(2);
-  if (Number(process.versions.node.split('.')[0]) >= 24) {
+  const modern = Number(process.versions.node.split('.')[0]) >= 24;
+  if (modern && nodeFlags.every((f) => process.execArgv.includes(f))) {
     return import(script);
   }
-  const pinned = pinnedNode();
-  const child = spawn(pinned, [script, ...args], { stdio: 'inherit' });
+  const node = modern ? process.execPath : pinnedNode();
+  const child = spawn(node, [...nodeFlags, script, ...args], { stdio: 'inherit' });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

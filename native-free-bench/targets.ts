@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../bin/node-flags.js';
 import type { ThreadLayout } from './cpu.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,7 +90,7 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
   let child: ChildProcess;
   const dir = mkdtempSync(join(tmpdir(), `${spec.kind}-bench-`));
   if (spec.kind === 'slotkv') {
-    child = spawn(nodeBinary(), [join(ROOT, 'src', 'main.ts'), '--port', String(port), '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(nodeBinary(), [...SERVER_NODE_FLAGS, join(ROOT, 'src', 'main.ts'), '--port', String(port), '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'] });
   } else {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no', '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
   }

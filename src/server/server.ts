@@ -37,6 +37,16 @@ function exited(w: Worker, timeoutMs = 5000): Promise<void> {
   });
 }
 
+/**
+ * Caps each worker's young generation. V8 sizes it from the machine's memory (it grew to ~130 MB
+ * per thread under load here): resident memory the data never uses. Smaller is not better for a
+ * shard, though: under a bulk load a nursery of 8-16 MB promotes in-flight request state that
+ * then dies in the old generation, and that garbage cost more than the nursery saved; 32 MB was
+ * the best of 8-64 in docs/benchmarks.md (memory per key). The main thread's is set by
+ * bin/node-flags.js.
+ */
+const WORKER_YOUNG_GENERATION_MB = 32;
+
 export class Server {
   readonly config: ServerConfig;
   readonly topology: Topology;
@@ -129,7 +139,7 @@ export class Server {
   }
 
   private spawn(entry: URL, data: unknown): Worker {
-    const worker = new Worker(entry, { workerData: data });
+    const worker = new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     worker.on('error', (err) => {
       // A worker owns data or connections: losing one silently would lose writes.
       console.error(`slotkv: worker ${entry.pathname} failed:`, err);

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../bin/node-flags.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const SLOTKV_MAIN = join(REPO_ROOT, 'src/main.ts');
@@ -138,6 +139,7 @@ export async function startSlotkv(opts: SlotkvOptions = {}): Promise<ServerHandl
   return startWithRetries('slotkv', (port, dir) => ({
     command: nodeBinary(),
     args: [
+      ...SERVER_NODE_FLAGS,
       SLOTKV_MAIN,
       '--port', String(port),
       '--bind', HOST,
