@@ -36,6 +36,12 @@ interface ParkedScan {
   cursor: number;
 }
 
+/**
+ * The parked HSCAN of each hash that has one. Beside the hashes rather than a field of theirs:
+ * few hashes are ever scanned, and a field would cost every hash a slot.
+ */
+const parkedScans = new WeakMap<HashValue, ParkedScan>();
+
 /** The packed form of the empty hash: a zero count. */
 const PACKED_EMPTY = '\x00';
 
@@ -59,8 +65,6 @@ function entry(s: string): string {
 export class HashValue implements TypedValue {
   /** The packed entries while small, the Map once converted: one slot either way. */
   private data: string | Map<string, string> = PACKED_EMPTY;
-  /** A live iterator of a large hash parked by the last HSCAN call (see hashScan). */
-  scan: ParkedScan | null = null;
 
   // On the prototype: an instance field would cost every hash a slot.
   get type(): 'hash' {
@@ -276,13 +280,14 @@ export function hashScan(h: HashValue, cursor: number, count: number, match: (fi
     return 0;
   }
   let it: Iterator<[string, string]>;
-  if (h.scan !== null && h.scan.cursor === cursor && cursor !== 0) {
-    it = h.scan.iter;
+  const parked = parkedScans.get(h);
+  if (parked !== undefined && parked.cursor === cursor && cursor !== 0) {
+    it = parked.iter;
   } else {
     it = h.entries();
     for (let i = 0; i < cursor; i++) if (it.next().done === true) return 0;
   }
-  h.scan = null;
+  parkedScans.delete(h);
   let pos = cursor;
   for (let n = 0; n < count; n++) {
     const r = it.next();
@@ -290,6 +295,6 @@ export function hashScan(h: HashValue, cursor: number, count: number, match: (fi
     pos++;
     if (match(r.value[0])) out.push(r.value[0], r.value[1]);
   }
-  h.scan = { iter: it, cursor: pos };
+  parkedScans.set(h, { iter: it, cursor: pos });
   return pos;
 }
