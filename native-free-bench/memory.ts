@@ -190,23 +190,26 @@ function ratio(a: number | null, b: number | null): string {
 
 /**
  * One row per type: Redis's used_memory and RSS growth per key, then for each slotkv target its
- * RSS growth per key, its V8 heap growth per key, and RSS over Redis's used_memory.
+ * RSS growth per key, its V8 heap growth per key, and its RSS over Redis's: over Redis's RSS
+ * (what each process holds, allocator and GC slack included on both sides) and over Redis's
+ * used_memory (the harsher figure: Redis's allocator count leaves its own slack out).
  */
 export function memoryTable(r: Pick<MemoryResults, 'cells' | 'types' | 'targets'>): string {
   const mine = r.targets.filter((t) => t !== 'redis');
   const header = ['type', 'redis used_memory B/key', 'redis RSS B/key'];
-  for (const t of mine) header.push(`${t} RSS B/key`, `${t} heap B/key`, `${t} / redis`);
+  for (const t of mine) header.push(`${t} RSS B/key`, `${t} heap B/key`, `${t} / redis RSS`, `${t} / redis used_memory`);
   const rows: string[][] = [];
   for (const type of r.types) {
     const cell = (target: string): MemoryCell | undefined => r.cells.find((c) => c.type === type && c.target === target);
     const redis = cell('redis');
     if (redis === undefined && mine.every((t) => cell(t) === undefined)) continue;
     const redisUsed = redis === undefined ? null : perKey(redis, 'usedMemory');
-    const row = [type, bytes(redisUsed), bytes(redis === undefined ? null : perKey(redis, 'rss'))];
+    const redisRss = redis === undefined ? null : perKey(redis, 'rss');
+    const row = [type, bytes(redisUsed), bytes(redisRss)];
     for (const t of mine) {
       const c = cell(t);
       const rss = c === undefined ? null : perKey(c, 'rss');
-      row.push(bytes(rss), bytes(c === undefined ? null : perKey(c, 'usedMemory')), ratio(rss, redisUsed));
+      row.push(bytes(rss), bytes(c === undefined ? null : perKey(c, 'usedMemory')), ratio(rss, redisRss), ratio(rss, redisUsed));
     }
     rows.push(row);
   }

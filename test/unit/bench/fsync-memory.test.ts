@@ -97,14 +97,14 @@ describe('memory per key', () => {
     expect(perKey(c, 'usedMemory')).toBeNull();
   });
 
-  it('tabulates one row per type with each slotkv target against redis used_memory, and drops skipped types', () => {
+  it('tabulates one row per type with each slotkv target against redis RSS and used_memory, and drops skipped types', () => {
     const m = (type: string, target: string, rss: number, used: number): MemoryCell => ({
       type, target, keys: 100, before: { rss: 0, usedMemory: 0 }, after: { rss: rss * 100, usedMemory: used * 100 }, loadMs: 1, errors: 0, firstError: null,
     });
     const cells = [m('string', 'redis', 60, 50), m('string', 'slotkv 1 shard', 150, 120), m('string', 'slotkv', 200, 130)];
     const lines = memoryTable({ cells, types: ['string', 'list'], targets: ['slotkv 1 shard', 'slotkv', 'redis'] }).split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^\| type +\| redis used_memory B\/key \| redis RSS B\/key \| slotkv 1 shard RSS B\/key \| slotkv 1 shard heap B\/key \| slotkv 1 shard \/ redis \| slotkv RSS/);
-    expect(lines[2]).toMatch(/^\| string \| +50 \| +60 \| +150 \| +120 \| +3\.00x \| +200 \| +130 \| +4\.00x \|$/);
+    expect(lines[0]).toMatch(/^\| type +\| redis used_memory B\/key \| redis RSS B\/key \| slotkv 1 shard RSS B\/key \| slotkv 1 shard heap B\/key \| slotkv 1 shard \/ redis RSS \| slotkv 1 shard \/ redis used_memory \| slotkv RSS/);
+    expect(lines[2]).toMatch(/^\| string \| +50 \| +60 \| +150 \| +120 \| +2\.50x \| +3\.00x \| +200 \| +130 \| +3\.33x \| +4\.00x \|$/);
   });
 });
