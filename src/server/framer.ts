@@ -8,7 +8,9 @@
  * one pass, not one pass per read: a partial bulk is copied once into a buffer of its exact
  * size; only a partial header line (at most 64 KB) is ever re-joined with the next read.
  * Arguments are views into the read: the connection reads every socket into one reused buffer,
- * so they are valid only while their command is being dispatched.
+ * so they are valid only while their command is being dispatched. A command found whole in one
+ * read is handed over as offsets into it (framedCommand), with no view per argument; one that
+ * straddles reads is handed over as argv.
  */
 import { splitArgs } from '../util/split-args.ts';
 
