@@ -160,6 +160,11 @@ export class ShardPersistence {
     }
   }
 
+  /** appendfsync always: every reply waits for its writes to reach the disk. */
+  get syncsEveryWrite(): boolean {
+    return this.opts.appendfsync === 'always';
+  }
+
   /** Under appendfsync always: true while replies must wait for the log to reach the disk. */
   mustWaitForDisk(): boolean {
     return this.opts.appendfsync === 'always' && Atomics.load(this.durable, this.opts.shardId) < BigInt(this.logOffset);
