@@ -28,10 +28,14 @@ function crc16(bytes: ArrayLike<number>, start: number, end: number): number {
 
 /** Slot of the key held in bytes[start, end). */
 export function slotOfBytes(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  const open = bytes.indexOf(OPEN, start);
-  if (open !== -1 && open < end) {
-    const close = bytes.indexOf(CLOSE, open + 1);
-    if (close !== -1 && close < end && close > open + 1) return crc16(bytes, open + 1, close) & SLOT_MASK;
+  // Scanned here rather than with indexOf: keys are short, and a native call per key cost more
+  // than the loop (~4% of the connection thread at pipeline 16).
+  let open = start;
+  while (open < end && bytes[open] !== OPEN) open++;
+  if (open < end) {
+    let close = open + 1;
+    while (close < end && bytes[close] !== CLOSE) close++;
+    if (close < end && close > open + 1) return crc16(bytes, open + 1, close) & SLOT_MASK;
   }
   return crc16(bytes, start, end) & SLOT_MASK;
 }

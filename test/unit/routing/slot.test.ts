@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { slotOfBytes, slotOfLatin1 } from '../../../src/routing/slot.ts';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+
+describe('slotOfBytes', () => {
+  it('is CRC16-XMODEM mod 16384, as Redis Cluster computes it', () => {
+    expect(slotOfBytes(b('123456789'))).toBe(0x31c3 & 16383);
+    expect(slotOfBytes(b('foo'))).toBe(12182);
+    expect(slotOfBytes(b('bar'))).toBe(5061);
+  });
+
+  it('hashes only the first non-empty hash tag, or the whole key when there is none', () => {
+    expect(slotOfBytes(b('{user1000}.following'))).toBe(slotOfBytes(b('user1000')));
+    expect(slotOfBytes(b('x{b}{c}'))).toBe(slotOfBytes(b('b')));
+    expect(slotOfBytes(b('{}a}'))).not.toBe(slotOfBytes(b('a')));
+    expect(slotOfBytes(b('{}a}'))).toBe(slotOfLatin1('{}a}'));
+    expect(slotOfBytes(b('{b'))).toBe(slotOfLatin1('{b'));
+    expect(slotOfBytes(b('b}{'))).toBe(slotOfLatin1('b}{'));
+  });
+
+  it('looks only inside the given range of a larger buffer', () => {
+    const buf = b('{t}GET x{tag}y z}');
+    expect(slotOfBytes(buf, 7, 13)).toBe(slotOfBytes(b('x{tag}'.slice(0, 6))));
+    expect(slotOfBytes(buf, 8, 12)).toBe(slotOfBytes(b('{tag')));
+    expect(slotOfBytes(buf, 3, 6)).toBe(slotOfBytes(b('GET')));
+  });
+
+  it('agrees with slotOfLatin1 on the same keys', () => {
+    for (const k of ['', 'a', '{', '}', '{}', 'a{b}c', '{{a}}', 'key:100000', '\xff{\x00}\x80']) {
+      expect(slotOfBytes(b(k))).toBe(slotOfLatin1(k));
+    }
+  });
+});
