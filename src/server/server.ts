@@ -26,6 +26,9 @@ interface LoadedMessage {
   snapshot: string | null;
 }
 
+/** How long a stopping shard may take: it may be writing its last snapshot. */
+const SHARD_EXIT_TIMEOUT_MS = 60_000;
+
 /** Resolves when the worker exits, terminating it if it takes longer than timeoutMs. */
 function exited(w: Worker, timeoutMs = 5000): Promise<void> {
   return new Promise((resolve) => {
@@ -92,6 +95,7 @@ export class Server {
           shardCount: c.shards,
           manifest: plan.manifest,
           startOffset: plan.startOffsets[id]!,
+          appendonly: c.appendonly,
           appendfsync: c.appendfsync,
           saveRules: c.saveRules,
           durable: this.topology.durable,
@@ -182,7 +186,9 @@ export class Server {
     const control = new Int32Array(this.topology.control);
     Atomics.store(control, CONTROL_STOP, 1);
     for (const sab of this.topology.shardBells) new Doorbell(sab).ring();
-    await Promise.all([...this.shards, ...this.ioWorkers].map(exited));
+    // A shard may write a snapshot on its way out (appendonly no with save rules): give it time.
+    // (Not .map(exited): map would pass each index as the timeout, terminating shards at once.)
+    await Promise.all([...this.shards.map((w) => exited(w, SHARD_EXIT_TIMEOUT_MS)), ...this.ioWorkers.map((w) => exited(w))]);
     Atomics.store(control, CONTROL_STOP_LOG, 1);
     new Doorbell(this.topology.logBell).ring();
     if (this.replicator) await exited(this.replicator, 10_000);

@@ -27,6 +27,8 @@ export interface PersistenceOptions {
   manifest: Manifest | null;
   /** Where this shard's log continues (0 when the layout is new). */
   startOffset: number;
+  /** appendonly yes: writes go to the log files (and so through the write-log ring). */
+  appendonly: boolean;
   appendfsync: FsyncPolicy;
   /** `save <seconds> <changes>` rules. */
   saveRules: [number, number][];
@@ -64,10 +66,24 @@ export class ShardPersistence {
     this.durable = new BigInt64Array(opts.durable);
   }
 
+  /**
+   * Whether writes must be staged as log records at all. With appendonly no the replicator
+   * would only count them: nothing reads the log until replication does (it will need them
+   * then too), so the shard skips encoding and pushing them, and the log offset stays where it
+   * is (snapshots then keep their name, replaced by an atomic rename).
+   */
+  get logsWrites(): boolean {
+    return this.opts.appendonly;
+  }
+
+  /** The data changed: counts towards the `save` rules. */
+  noteChange(): void {
+    this.changesSinceSave++;
+  }
+
   /** A record of `payloadBytes` went to the log: on disk it takes 8 more (length, CRC). */
   noteRecord(payloadBytes: number): void {
     this.logOffset += payloadBytes + 8;
-    this.changesSinceSave++;
   }
 
   /** Replays the data found at startup through `apply`; returns the records applied. */
@@ -162,12 +178,12 @@ export class ShardPersistence {
 
   /** appendfsync always: every reply waits for its writes to reach the disk. */
   get syncsEveryWrite(): boolean {
-    return this.opts.appendfsync === 'always';
+    return this.opts.appendonly && this.opts.appendfsync === 'always';
   }
 
   /** Under appendfsync always: true while replies must wait for the log to reach the disk. */
   mustWaitForDisk(): boolean {
-    return this.opts.appendfsync === 'always' && Atomics.load(this.durable, this.opts.shardId) < BigInt(this.logOffset);
+    return this.opts.appendonly && this.opts.appendfsync === 'always' && Atomics.load(this.durable, this.opts.shardId) < BigInt(this.logOffset);
   }
 
   /** Sleeps until the replicator has fsynced this shard's log up to logOffset (or timeoutMs). */
@@ -211,8 +227,17 @@ export class ShardPersistence {
     return applied;
   }
 
-  /** Shutdown: a half-written snapshot is dropped (the log still holds everything). */
+  /**
+   * Shutdown. With the log on, everything is in it already: a half-written snapshot is dropped.
+   * With appendonly no and `save` rules, the snapshot is the only copy, so, as Redis does on
+   * SIGTERM, the shard snapshots before it stops (finishing a running one, if any).
+   */
   close(): void {
+    if (!this.opts.appendonly && this.opts.saveRules.length > 0 && this.changesSinceSave > 0) {
+      if (this.snapshot !== null) this.finishSnapshot();
+      else this.saveNow();
+      return;
+    }
     this.snapshot?.abort();
     this.snapshot = null;
   }

@@ -207,6 +207,16 @@ export class Shard {
     return backlog;
   }
 
+  /** Shutdown: pushes every staged log record, waiting for the replicator to make room. */
+  flushLog(): void {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (!this.log.flush()) {
+      this.logBell.ring();
+      Atomics.wait(pause, 0, 0, 1);
+    }
+    this.logBell.ring();
+  }
+
   private execute(thread: number, buf: Buffer, start: number): void {
     const reqId = buf.readUInt32LE(start);
     const dbIndex = buf[start + 4]!;
@@ -379,6 +389,8 @@ export class Shard {
       this.txEffects.push(args);
       return;
     }
+    this.persistence.noteChange();
+    if (!this.persistence.logsWrites) return;
     const bytes = this.appendRecord(LOG_COMMAND, dbIndex, args);
     this.persistence.noteRecord(bytes);
     this.stats.logRecords++;

@@ -30,3 +30,6 @@ for (;;) {
 }
 shard.flush();
 shard.persistence.close();
+// What close() logged (a snapshot's record) must reach the replicator, which runs until every
+// shard has exited.
+shard.flushLog();

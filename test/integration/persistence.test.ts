@@ -243,6 +243,40 @@ describe('save rules', () => {
   });
 });
 
+describe('appendonly no', () => {
+  it('keeps no log; snapshots alone bring the data back, each SAVE replacing the last', async () => {
+    const dir = dataDir();
+    const { server, c } = await start(dir, 2, ['--appendonly', 'no', '--save', '1 2']);
+    await writeMix(c, 'a:');
+    // The save rule still counts changes although nothing is logged.
+    let saved = false;
+    for (let i = 0; i < 60 && !saved; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      saved = manifest(dir).shards.every((s: { snapshot: string | null }) => s.snapshot !== null);
+    }
+    expect(saved).toBe(true);
+    await writeMix(c, 'b:');
+    expect(text(await c.call('SAVE'))).toBe('+OK\r\n');
+    await c.call('SET', 'after-last-save', 'x');
+    // SIGTERM: as Redis does with save rules, the shards snapshot before they stop.
+    await server.stop();
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.endsWith('.aof'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.skv'))).toHaveLength(2);
+    const { server: second, c: again } = await start(dir, 2, ['--appendonly', 'no', '--save', '']);
+    expect(await readMix(again, 'a:')).toEqual(EXPECTED_MIX);
+    expect(await readMix(again, 'b:')).toEqual(EXPECTED_MIX);
+    expect(text(await again.call('GET', 'after-last-save'))).toBe('$1\r\nx\r\n');
+    // Without save rules nothing is snapshotted on the way out: like Redis without an AOF,
+    // what came after the last snapshot is gone.
+    await again.call('SET', 'unsaved', 'y');
+    await second.stop();
+    const { c: third } = await start(dir, 2, ['--appendonly', 'no', '--save', '']);
+    expect(text(await third.call('EXISTS', 'unsaved'))).toBe(':0\r\n');
+    expect(text(await third.call('EXISTS', 'after-last-save'))).toBe(':1\r\n');
+  });
+});
+
 describe('snapshot commands', () => {
   it('SAVE, BGSAVE, BGREWRITEAOF and LASTSAVE answer as Redis does, and drop old log segments', async () => {
     const dir = dataDir();
