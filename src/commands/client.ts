@@ -93,7 +93,7 @@ async function shutdownCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
     }
   }
   c.closeAfterReply();
-  process.kill(process.pid, 'SIGTERM');
+  c.shutdown(save);
 }
 
 // MONITOR

@@ -175,6 +175,8 @@ export interface ConnCtx {
   authenticated: boolean;
   /** Ends the connection once the replies queued so far are written (QUIT). */
   closeAfterReply(): void;
+  /** Stops the server (SHUTDOWN); with save false, shards skip their snapshot on the way out. */
+  shutdown(save: boolean): void;
   server: ConnServerInfo;
   /** For Merge.CUSTOM rows: the shards' replies, in shard order. */
   shardReplies?: readonly Buffer[];

@@ -24,6 +24,7 @@ const GAUGE_COUNT = 8;
 
 export const CONTROL_STOP = 0; // set once: shards finish their batch and exit
 export const CONTROL_STOP_LOG = 1; // set after the shards are gone: the replicator drains and exits
+export const CONTROL_NO_SAVE = 2; // set by SHUTDOWN NOSAVE: stopping shards write no last snapshot
 const CONTROL_COUNT = 4;
 
 export interface Topology {

@@ -8,6 +8,7 @@ import { lookupCommand } from '../commands/index.ts';
 import { ERR_CROSSSLOT, ReplyWriter } from '../commands/replies.ts';
 import type { ConnCtx, PubSubControl, TransactionControl } from '../commands/table.ts';
 import { unwatchRequest, watchRequest } from '../commands/transactions.ts';
+import { CONTROL_NO_SAVE } from '../ring/topology.ts';
 import { slotOfBytes } from '../routing/slot.ts';
 import { clientLine } from './clients.ts';
 import type { Connection } from './connection.ts';
@@ -119,6 +120,10 @@ export function connCtx(conn: Connection, shardReplies: readonly Buffer[] | unde
       conn.framer.authenticated = value;
     },
     closeAfterReply: () => conn.closeAfterReply(),
+    shutdown: (save) => {
+      if (!save) Atomics.store(new Int32Array(conn.thread.options.topology.control), CONTROL_NO_SAVE, 1);
+      process.kill(process.pid, 'SIGTERM');
+    },
     server: conn.thread.options.server,
     shardReplies,
     fanOut: (args) => fanOut(conn, args),

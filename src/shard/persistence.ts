@@ -230,10 +230,11 @@ export class ShardPersistence {
   /**
    * Shutdown. With the log on, everything is in it already: a half-written snapshot is dropped.
    * With appendonly no and `save` rules, the snapshot is the only copy, so, as Redis does on
-   * SIGTERM, the shard snapshots before it stops (finishing a running one, if any).
+   * SIGTERM, the shard snapshots before it stops (finishing a running one, if any), unless told
+   * not to (SHUTDOWN NOSAVE).
    */
-  close(): void {
-    if (!this.opts.appendonly && this.opts.saveRules.length > 0 && this.changesSinceSave > 0) {
+  close(noSave = false): void {
+    if (!noSave && !this.opts.appendonly && this.opts.saveRules.length > 0 && this.changesSinceSave > 0) {
       if (this.snapshot !== null) this.finishSnapshot();
       else this.saveNow();
       return;

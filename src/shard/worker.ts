@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Doorbell } from '../ring/doorbell.ts';
-import { CONTROL_STOP } from '../ring/topology.ts';
+import { CONTROL_NO_SAVE, CONTROL_STOP } from '../ring/topology.ts';
 import { Shard, type ShardOptions } from './shard.ts';
 
 const opts = workerData as ShardOptions & { migrate: boolean };
@@ -29,7 +29,7 @@ for (;;) {
   else if (shard.flush()) bell.wait(seen, 1);
 }
 shard.flush();
-shard.persistence.close();
+shard.persistence.close(Atomics.load(control, CONTROL_NO_SAVE) !== 0);
 // What close() logged (a snapshot's record) must reach the replicator, which runs until every
 // shard has exited.
 shard.flushLog();

@@ -271,9 +271,17 @@ describe('appendonly no', () => {
     // what came after the last snapshot is gone.
     await again.call('SET', 'unsaved', 'y');
     await second.stop();
-    const { c: third } = await start(dir, 2, ['--appendonly', 'no', '--save', '']);
+    const { server: thirdServer, c: third } = await start(dir, 2, ['--appendonly', 'no', '--save', '1000 1']);
     expect(text(await third.call('EXISTS', 'unsaved'))).toBe(':0\r\n');
     expect(text(await third.call('EXISTS', 'after-last-save'))).toBe(':1\r\n');
+    // SHUTDOWN NOSAVE skips the last snapshot even with save rules.
+    await third.call('SET', 'nosave', 'z');
+    await third.send('SHUTDOWN', 'NOSAVE');
+    for (let i = 0; i < 100 && !thirdServer.exited(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(thirdServer.exited()).toBe(true);
+    const { c: fourth } = await start(dir, 2, ['--appendonly', 'no', '--save', '']);
+    expect(text(await fourth.call('EXISTS', 'nosave'))).toBe(':0\r\n');
+    expect(text(await fourth.call('EXISTS', 'after-last-save'))).toBe(':1\r\n');
   });
 });
 
