@@ -48,15 +48,11 @@ export class KeyTable {
     this.ints = new Int32Array(this.nBuckets + 2 * capacity).fill(NONE, 0, this.nBuckets);
   }
 
-  /** The hash of the key find() was last asked for, which add() reuses. */
-  private probedKey: string | undefined;
-  private probedHash = 0;
+  // Every method takes the key's hashLatin1() from the caller, which hashes a key once for a
+  // find and the add or delete after it.
 
   /** The entry index of key, or NONE. */
-  find(key: string): number {
-    const hash = hashLatin1(key);
-    this.probedKey = key;
-    this.probedHash = hash;
+  find(key: string, hash: number): number {
     let i = this.ints[hash & (this.nBuckets - 1)]!;
     while (i !== NONE) {
       if (this.keyAt[i] === key) return i;
@@ -82,13 +78,13 @@ export class KeyTable {
   }
 
   /** Adds a key known to be absent. */
-  add(key: string, value: Value, clock: number): void {
+  add(key: string, hash: number, value: Value, clock: number): void {
     if (this.used === this.capacity) {
       if (this.size * 2 >= this.capacity) this.rebuild(this.capacity * 2);
       else this.compact();
     }
     const i = this.used++;
-    const bucket = (key === this.probedKey ? this.probedHash : hashLatin1(key)) & (this.nBuckets - 1);
+    const bucket = hash & (this.nBuckets - 1);
     this.keyAt[i] = key;
     this.valueAt[i] = value;
     this.ints[this.nBuckets + i] = this.ints[bucket]!;
@@ -98,8 +94,8 @@ export class KeyTable {
   }
 
   /** Removes key; false when it was not there. */
-  delete(key: string): boolean {
-    const bucket = (key === this.probedKey ? this.probedHash : hashLatin1(key)) & (this.nBuckets - 1);
+  delete(key: string, hash: number): boolean {
+    const bucket = hash & (this.nBuckets - 1);
     let prev = NONE;
     let i = this.ints[bucket]!;
     while (i !== NONE && this.keyAt[i] !== key) {
@@ -160,7 +156,7 @@ export class KeyTable {
     this.size = 0;
     for (let i = 0; i < used; i++) {
       const key = keyAt[i];
-      if (key !== undefined) this.add(key, valueAt[i]!, oldClocks[i]!);
+      if (key !== undefined) this.add(key, hashLatin1(key), valueAt[i]!, oldClocks[i]!);
     }
   }
 }

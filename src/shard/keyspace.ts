@@ -18,7 +18,7 @@
  * keys in all slot maps; an empty slot has no map.
  */
 import { SLOT_COUNT, slotOfLatin1 } from '../routing/slot.ts';
-import { KeyTable } from './key-table.ts';
+import { hashLatin1, KeyTable } from './key-table.ts';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';
 
@@ -105,7 +105,7 @@ export class Db {
   /** Seconds since key was last read or written (OBJECT IDLETIME); 0 for a missing key. */
   idleSeconds(key: string): number {
     const table = this.slots[slotOfLatin1(key)];
-    const i = table === undefined ? -1 : table.find(key);
+    const i = table === undefined ? -1 : table.find(key, hashLatin1(key));
     return i === -1 ? 0 : Math.max(0, this.clock() - table!.clockOf(i));
   }
 
@@ -118,9 +118,10 @@ export class Db {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
     const table = (this.slots[slot] ??= new KeyTable());
-    const i = table.find(key);
+    const hash = hashLatin1(key);
+    const i = table.find(key, hash);
     if (i === -1) {
-      table.add(key, value, this.clock());
+      table.add(key, hash, value, this.clock());
       this.count++;
       return;
     }
@@ -133,7 +134,7 @@ export class Db {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
     const table = this.slots[slot];
-    if (table === undefined || !table.delete(key)) return false;
+    if (table === undefined || !table.delete(key, hashLatin1(key))) return false;
     if (table.size === 0) this.slots[slot] = undefined;
     this.count--;
     this.expires.delete(key);
@@ -199,7 +200,7 @@ export class Db {
   raw(key: string): Value | undefined {
     const table = this.slots[slotOfLatin1(key)];
     if (table === undefined) return undefined;
-    const i = table.find(key);
+    const i = table.find(key, hashLatin1(key));
     return i === -1 ? undefined : table.valueOf(i);
   }
 
@@ -218,7 +219,7 @@ export class Db {
     if (this.beforeChange !== null && this.writing) this.beforeChange(key);
     const table = this.slots[slotOfLatin1(key)];
     if (table === undefined) return undefined;
-    this.found = table.find(key);
+    this.found = table.find(key, hashLatin1(key));
     if (this.found === -1) return undefined;
     if (this.isExpired(key)) {
       this.delete(key);
