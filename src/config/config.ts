@@ -112,14 +112,16 @@ export function parseCommandLine(argv: readonly string[]): ServerConfig {
 }
 
 /**
- * Shards default to one per core. I/O workers only pay once there are cores beyond the
- * shards': on 2 cores, redis-benchmark (50 clients) ran faster with the main thread doing the
- * socket work than with 1 or 2 I/O workers (docs/benchmarks.md), so the rule is half the cores
- * above 2, none at 2 or fewer.
+ * One busy thread per core, half of them on connections and half on shards: a command costs
+ * the connection thread and the shard about the same CPU (docs/benchmarks.md, CPU per
+ * operation). On 2 cores that is the main thread doing the socket work (it beat 1 or 2 I/O
+ * workers under redis-benchmark with 50 clients) and one shard (it matched or beat 2 shards at
+ * pipeline 1 and 16: a third busy thread only contends for the two cores). Above 2 cores, half
+ * of them are I/O workers (the main thread then only accepts) and half are shards.
  */
 function defaultThreads(raw: Map<string, string>): { shards: number; ioThreads: number } {
   const cores = availableParallelism();
-  const shards = Number(raw.get('shards')) || cores;
+  const shards = Number(raw.get('shards')) || Math.max(1, Math.floor(cores / 2));
   const io = Number(raw.get('io-threads'));
   return { shards, ioThreads: io >= 0 ? io : cores > 2 ? Math.floor(cores / 2) : 0 };
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBytes, parseCommandLine } from '../../../src/config/config.ts';
@@ -11,6 +11,14 @@ describe('configuration', () => {
     expect(c.dir).toBe('./data');
     expect(c.protoMaxBulkLen).toBe(32 * 1024 * 1024);
     expect(c.shards).toBeGreaterThan(0);
+  });
+
+  it('gives half the cores to shards and, above 2 cores, half to I/O workers', () => {
+    const cores = availableParallelism();
+    const c = parseCommandLine([]);
+    expect(c.shards).toBe(Math.max(1, Math.floor(cores / 2)));
+    expect(c.ioThreads).toBe(cores > 2 ? Math.floor(cores / 2) : 0);
+    expect(parseCommandLine(['--shards', '3', '--io-threads', '0'])).toMatchObject({ shards: 3, ioThreads: 0 });
   });
 
   it('reads a redis.conf file and lets flags override it', () => {
