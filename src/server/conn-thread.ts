@@ -108,6 +108,30 @@ export class ConnThread {
    * are sent in part order, one after another, so their ids are consecutive.
    */
   send(shard: number, conn: Connection, pending: Pending, part: number, spec: CommandSpec, args: readonly Uint8Array[]): void {
+    const reqId = this.track(shard, conn, pending, part, spec);
+    this.stage(shard, reqId, conn.db, this.lastCmdId, args);
+  }
+
+  /** send() for a single-part command framed in one read: args copied from the read's bytes. */
+  sendFramed(shard: number, conn: Connection, pending: Pending, spec: CommandSpec, cmd: FramedArgs): void {
+    const reqId = this.track(shard, conn, pending, 0, spec);
+    const writer = this.writers[shard]!;
+    const at = writer.beginMessage();
+    writeRequestHeader(writer.out, reqId, conn.db, this.lastCmdId);
+    writeArgRanges(writer.out, cmd.data, cmd.starts, cmd.ends, cmd.argc);
+    writer.endMessage(at);
+    this.markDirty(shard);
+  }
+
+  /** commandId() is a map lookup; consecutive commands are mostly the same one. */
+  private lastSpec: CommandSpec | null = null;
+  private lastCmdId = 0;
+
+  /**
+   * Gives one part of a command its request id and waits for its reply on shard's FIFO;
+   * leaves the command's id in lastCmdId.
+   */
+  private track(shard: number, conn: Connection, pending: Pending, part: number, spec: CommandSpec): number {
     const reqId = this.nextReqId;
     this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK;
     if (part === 0) {
@@ -120,31 +144,7 @@ export class ConnThread {
       this.lastSpec = spec;
       this.lastCmdId = commandId(spec);
     }
-    this.stage(shard, reqId, conn.db, this.lastCmdId, args);
-  }
-
-  /** commandId() is a map lookup; consecutive commands are mostly the same one. */
-  private lastSpec: CommandSpec | null = null;
-  private lastCmdId = 0;
-
-  /** send() for a single-part command framed in one read: args copied from the read's bytes. */
-  sendFramed(shard: number, conn: Connection, pending: Pending, spec: CommandSpec, cmd: FramedArgs): void {
-    const reqId = this.nextReqId;
-    this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK;
-    pending.firstReqId = reqId;
-    pending.conn = conn;
-    this.inFlight[shard]!.push(reqId, pending);
-    if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
-    if (spec !== this.lastSpec) {
-      this.lastSpec = spec;
-      this.lastCmdId = commandId(spec);
-    }
-    const writer = this.writers[shard]!;
-    const at = writer.beginMessage();
-    writeRequestHeader(writer.out, reqId, conn.db, this.lastCmdId);
-    writeArgRanges(writer.out, cmd.data, cmd.starts, cmd.ends, cmd.argc);
-    writer.endMessage(at);
-    this.markDirty(shard);
+    return reqId;
   }
 
   /** A closed connection's WATCH: the shard forgets it (the reply is dropped). */

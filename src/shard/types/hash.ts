@@ -12,7 +12,7 @@
  * form the hash is in.
  */
 import type { Db, TypedValue } from '../keyspace.ts';
-import { LpCursor } from './listpack.ts';
+import { counted, countedCursor, COUNTED_EMPTY, countOf, lpEntry } from './listpack.ts';
 import { addInt64, addLongDouble, formatLongDouble, string2ld, string2ll, Status, type Int64,
   type LongDouble } from './string.ts';
 
@@ -42,29 +42,9 @@ interface ParkedScan {
  */
 const parkedScans = new WeakMap<HashValue, ParkedScan>();
 
-/** The packed form of the empty hash: a zero count. */
-const PACKED_EMPTY = '\x00';
-
-/** A cursor at the first entry of a packed hash, past the count char. */
-function packedCursor(lp: string): LpCursor {
-  const c = new LpCursor(lp);
-  c.next = 1;
-  return c;
-}
-
-/** A packed hash from its count and entry bytes, as one flat string (see listpack.ts). */
-function packed(count: number, ...parts: string[]): string {
-  return [String.fromCharCode(count), ...parts].join('');
-}
-
-/** One listpack entry's bytes for s (its length fits one char: s is at most 64 bytes). */
-function entry(s: string): string {
-  return String.fromCharCode(s.length) + s;
-}
-
 export class HashValue implements TypedValue {
   /** The packed entries while small, the Map once converted: one slot either way. */
-  private data: string | Map<string, string> = PACKED_EMPTY;
+  private data: string | Map<string, string> = COUNTED_EMPTY;
 
   // On the prototype: an instance field would cost every hash a slot.
   get type(): 'hash' {
@@ -77,13 +57,13 @@ export class HashValue implements TypedValue {
 
   get size(): number {
     const d = this.data;
-    return typeof d === 'string' ? d.charCodeAt(0) : d.size;
+    return typeof d === 'string' ? countOf(d) : d.size;
   }
 
   get(field: string): string | undefined {
     const d = this.data;
     if (typeof d !== 'string') return d.get(field);
-    const c = packedCursor(d);
+    const c = countedCursor(d);
     while (c.advance()) {
       const hit = c.equals(field);
       c.advance();
@@ -105,18 +85,18 @@ export class HashValue implements TypedValue {
       return !had;
     }
     const fits = field.length <= HASH_MAX_LISTPACK_VALUE && value.length <= HASH_MAX_LISTPACK_VALUE;
-    const c = packedCursor(d);
+    const c = countedCursor(d);
     while (c.advance()) {
       const hit = c.equals(field);
       const valueAt = c.next;
       c.advance();
       if (!hit) continue;
-      if (fits) this.data = packed(d.charCodeAt(0), d.slice(1, valueAt), entry(value), d.slice(c.next));
+      if (fits) this.data = counted(countOf(d), d.slice(1, valueAt), lpEntry(value), d.slice(c.next));
       else this.convert().set(field, value);
       return false;
     }
-    const count = d.charCodeAt(0) + 1;
-    if (fits && count <= HASH_MAX_LISTPACK_ENTRIES) this.data = packed(count, d.slice(1), entry(field), entry(value));
+    const count = countOf(d) + 1;
+    if (fits && count <= HASH_MAX_LISTPACK_ENTRIES) this.data = counted(count, d.slice(1), lpEntry(field), lpEntry(value));
     else this.convert().set(field, value);
     return true;
   }
@@ -124,14 +104,14 @@ export class HashValue implements TypedValue {
   delete(field: string): boolean {
     const d = this.data;
     if (typeof d !== 'string') return d.delete(field);
-    const c = packedCursor(d);
+    const c = countedCursor(d);
     for (;;) {
       const pairAt = c.next;
       if (!c.advance()) return false;
       const hit = c.equals(field);
       c.advance();
       if (hit) {
-        this.data = packed(d.charCodeAt(0) - 1, d.slice(1, pairAt), d.slice(c.next));
+        this.data = counted(countOf(d) - 1, d.slice(1, pairAt), d.slice(c.next));
         return true;
       }
     }
@@ -144,7 +124,7 @@ export class HashValue implements TypedValue {
       yield* d;
       return;
     }
-    const c = packedCursor(d);
+    const c = countedCursor(d);
     while (c.advance()) {
       const field = c.value();
       c.advance();

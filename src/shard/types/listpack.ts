@@ -151,3 +151,29 @@ function varintSize(n: number): number {
   }
   return size;
 }
+
+/*
+ * A counted listpack: one char holding the entry count (or pair count, for pairs), then the
+ * entries. Hashes and sorted sets keep theirs this way: the count makes HLEN and ZCARD O(1),
+ * like a Redis listpack's header, and their limits (128) keep it within one char.
+ */
+
+/** The counted listpack of nothing. */
+export const COUNTED_EMPTY = '\x00';
+
+/** The count of a counted listpack. */
+export function countOf(lp: string): number {
+  return lp.charCodeAt(0);
+}
+
+/** A cursor at the first entry of a counted listpack, past the count. */
+export function countedCursor(lp: string): LpCursor {
+  const c = new LpCursor(lp);
+  c.next = 1;
+  return c;
+}
+
+/** A counted listpack from its count and its entries' bytes, as one flat string. */
+export function counted(count: number, ...parts: string[]): string {
+  return [String.fromCharCode(count), ...parts].join('');
+}

@@ -15,29 +15,15 @@
  *
  * Everything here is O(n) in the pairs, as Redis's listpack operations are, with n <= 128.
  */
-import { LpCursor, lpEntry } from './listpack.ts';
+import { counted, countedCursor, COUNTED_EMPTY, countOf, LpCursor, lpEntry } from './listpack.ts';
 import { gteMin, lexGteMin, lexLteMax, lexRangeEmpty, lteMax, scoreRangeEmpty, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 
 /** The packed form of the empty set. */
-export const PACKED_EMPTY = '\x00';
+export const PACKED_EMPTY = COUNTED_EMPTY;
 
 /** How many pairs. */
-export function packedLength(lp: string): number {
-  return lp.charCodeAt(0);
-}
-
-/** A cursor at the first entry, past the count. */
-function cursor(lp: string): LpCursor {
-  const c = new LpCursor(lp);
-  c.next = 1;
-  return c;
-}
-
-/** The count char and the rest, joined into one flat string (see the header). */
-function withCount(count: number, ...parts: string[]): string {
-  return [String.fromCharCode(count), ...parts].join('');
-}
+export const packedLength = countOf;
 
 /**
  * The score whose text is lp[start, end). Most scores are small integers: those are read in
@@ -60,7 +46,7 @@ function scoreAt(lp: string, start: number, end: number): number {
 
 /** member's score, or undefined when it is absent. */
 export function packedScore(lp: string, member: string): number | undefined {
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   while (c.advance()) {
     const hit = c.equals(member);
     c.advance();
@@ -71,7 +57,7 @@ export function packedScore(lp: string, member: string): number | undefined {
 
 /** member's 0-based rank, or -1 when it is absent. */
 export function packedRank(lp: string, member: string): number {
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   for (let i = 0; c.advance(); i++) {
     const hit = c.equals(member);
     c.advance();
@@ -82,7 +68,7 @@ export function packedRank(lp: string, member: string): number {
 
 /** lp with (member, score) in its place by (score, member); member must be absent. */
 export function packedInsert(lp: string, member: string, score: number): string {
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   let at = lp.length;
   for (;;) {
     const pairStart = c.next;
@@ -96,27 +82,27 @@ export function packedInsert(lp: string, member: string, score: number): string 
       break;
     }
   }
-  return withCount(packedLength(lp) + 1, lp.slice(1, at), lpEntry(member), lpEntry(String(score)), lp.slice(at));
+  return counted(packedLength(lp) + 1, lp.slice(1, at), lpEntry(member), lpEntry(String(score)), lp.slice(at));
 }
 
 /** lp without the `count` pairs from rank `from` on (all of them must exist). */
 export function packedDelete(lp: string, from: number, count = 1): string {
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   for (let i = 0; i < from; i++) skipPair(c);
   const start = c.next;
   for (let i = 0; i < count; i++) skipPair(c);
-  return withCount(packedLength(lp) - count, lp.slice(1, start), lp.slice(c.next));
+  return counted(packedLength(lp) - count, lp.slice(1, start), lp.slice(c.next));
 }
 
 /** lp without member, or undefined when it is absent: one walk. */
 export function packedRemove(lp: string, member: string): string | undefined {
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   for (;;) {
     const pairStart = c.next;
     if (!c.advance()) return undefined;
     const hit = c.equals(member);
     c.advance();
-    if (hit) return withCount(packedLength(lp) - 1, lp.slice(1, pairStart), lp.slice(c.next));
+    if (hit) return counted(packedLength(lp) - 1, lp.slice(1, pairStart), lp.slice(c.next));
   }
 }
 
@@ -149,7 +135,7 @@ export interface Unpacked {
 export function unpack(lp: string, copy = false): Unpacked {
   const members: string[] = [];
   const scores: number[] = [];
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   while (c.advance()) {
     const copyNeeded = copy && c.end - c.start >= SLICE_MIN_LENGTH;
     members.push(copyNeeded ? Buffer.from(c.value(), 'latin1').toString('latin1') : c.value());
@@ -161,7 +147,7 @@ export function unpack(lp: string, copy = false): Unpacked {
 
 /** The pairs at ranks lo..hi inclusive (0 <= lo <= hi < length), in order. */
 export function packedRanks(lp: string, lo: number, hi: number): ZEntry[] {
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   for (let i = 0; i < lo; i++) skipPair(c);
   const out: ZEntry[] = [];
   for (let i = lo; i <= hi && c.advance(); i++) {
@@ -178,7 +164,7 @@ export function packedRanks(lp: string, lo: number, hi: number): ZEntry[] {
  * part of it. Reads scores only.
  */
 export function scoreRun(lp: string, r: ScoreRange): [number, number] {
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   let first = -1;
   let i = 0;
   for (; c.advance(); i++) {
@@ -227,7 +213,7 @@ export function lexRangeRanks(u: Unpacked, r: LexRange, reverse: boolean, offset
  */
 export function packedEachInScoreRange(lp: string, r: ScoreRange, visit: (member: string, score: number) => boolean): void {
   if (scoreRangeEmpty(r)) return;
-  const c = cursor(lp);
+  const c = countedCursor(lp);
   while (c.advance()) {
     const memberStart = c.start;
     const memberEnd = c.end;
