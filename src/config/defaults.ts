@@ -26,7 +26,7 @@ const d = (name: string, kind: Kind, def: string, extra: Partial<Directive> = {}
 export const DIRECTIVES: readonly Directive[] = [
   d('port', 'int', '6379', { min: 0 }),
   d('bind', 'list', '127.0.0.1'),
-  d('shards', 'int', '0', { min: 0 }), // 0: one per core
+  d('shards', 'int', '0', { min: 0 }), // 0: half the cores, at least one (config.ts defaultThreads)
   d('io-threads', 'int', '-1', { min: -1 }), // -1: chosen from the core count
   d('requirepass', 'string', ''),
   d('instance-id', 'string', ''),
