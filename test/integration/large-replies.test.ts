@@ -1,0 +1,65 @@
+/**
+ * Replies bigger than the socket buffers, to a client that stops reading for a while: they must
+ * arrive whole and in order (the connection thread writes with write(2) while the kernel takes
+ * it and hands the rest to the socket's queue).
+ */
+import * as net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSlotkv, type ServerHandle } from '../helpers/servers.ts';
+
+
+function command(...args: (string | Buffer)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = Buffer.isBuffer(a) ? a : Buffer.from(a);
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Sends `request`, reads nothing for pauseMs, then collects exactly `length` bytes. */
+function exchange(socket: net.Socket, request: Buffer, length: number, pauseMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (d: Buffer): void => {
+      chunks.push(d);
+      total += d.length;
+      if (total >= length) {
+        socket.off('data', onData);
+        resolve(Buffer.concat(chunks));
+      }
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.pause();
+    socket.write(request);
+    setTimeout(() => socket.resume(), pauseMs);
+  });
+}
+
+describe.each([0, 2])('large replies to a slow reader, io-threads %i', (ioThreads) => {
+  let server: ServerHandle;
+  beforeAll(async () => {
+    server = await startSlotkv({ shards: 2, ioThreads, args: ['--save', '', '--appendonly', 'no'] });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('arrive whole and in order, with the small replies behind them', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 'a');
+    big.write('middle', big.length / 2);
+    big.write('end', big.length - 3);
+    const socket = net.connect(server.port, server.host);
+    await new Promise((r) => socket.once('connect', r));
+    expect((await exchange(socket, command('SET', '{k}big', big), 5, 0)).toString()).toBe('+OK\r\n');
+    const bulk = Buffer.concat([Buffer.from(`$${big.length}\r\n`), big, Buffer.from('\r\n')]);
+    const expected = Buffer.concat([bulk, Buffer.from(':8388608\r\n'), bulk, Buffer.from('+PONG\r\n')]);
+    const request = Buffer.concat([command('GET', '{k}big'), command('STRLEN', '{k}big'), command('GET', '{k}big'), command('PING')]);
+    const reply = await exchange(socket, request, expected.length, 500);
+    expect(reply.length).toBe(expected.length);
+    expect(reply.equals(expected)).toBe(true);
+    socket.destroy();
+  });
+});
