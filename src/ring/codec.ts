@@ -66,15 +66,19 @@ export function writeArgRanges(out: ReplyWriter, src: Uint8Array, starts: Int32A
   out.len = p;
 }
 
-/** Reads args written by writeArgs at buf[pos]: views into buf, valid while buf is. */
+/**
+ * Reads args written by writeArgs at buf[pos] into `into` (reused from call to call): views into
+ * buf, valid while buf is. The length is set only when it changes: setting an array's length is
+ * a runtime call, and a run of commands mostly has one arity.
+ */
 export function readArgs(buf: Buffer, pos: number, into: Buffer[]): void {
   const argc = getU32(buf, pos);
   pos += 4;
-  into.length = 0;
+  if (into.length !== argc) into.length = argc;
   for (let i = 0; i < argc; i++) {
     const len = getU32(buf, pos);
     pos += 4;
-    into.push(buf.subarray(pos, pos + len));
+    into[i] = buf.subarray(pos, pos + len);
     pos += len;
   }
 }

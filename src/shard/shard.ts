@@ -9,6 +9,7 @@ import { COMMANDS, lookupCommand } from '../commands/index.ts';
 import { NULL_ARRAY, ReplyWriter } from '../commands/replies.ts';
 import { forEachKeyIndex, newShardStats, RunsOn, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
+import { getU32, putU32 } from '../ring/bytes.ts';
 import { CANCEL_BLOCKED, LOG_COMMAND, readArgs, REQUEST_HEADER_BYTES, writeArgs, writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
@@ -218,9 +219,9 @@ export class Shard {
   }
 
   private execute(thread: number, buf: Buffer, start: number): void {
-    const reqId = buf.readUInt32LE(start);
+    const reqId = getU32(buf, start);
     const dbIndex = buf[start + 4]!;
-    const cmdId = buf.readUInt16LE(start + 6);
+    const cmdId = buf[start + 6]! | (buf[start + 7]! << 8);
     if (cmdId === CANCEL_BLOCKED) return this.cancelBlocked(thread, reqId);
     const spec = COMMANDS[cmdId]!;
     readArgs(buf, start + REQUEST_HEADER_BYTES, this.argv);
@@ -244,7 +245,7 @@ export class Shard {
     const out = writer.out;
     const at = writer.beginMessage();
     out.ensure(4);
-    out.buf.writeUInt32LE(reqId, out.len);
+    putU32(out.buf, out.len, reqId);
     out.len += 4;
     const replyStart = out.len;
     ctx.out = out;
@@ -368,7 +369,7 @@ export class Shard {
     const writer = this.replyWriters[thread]!;
     const at = writer.beginMessage();
     writer.out.ensure(4);
-    writer.out.buf.writeUInt32LE(reqId, writer.out.len);
+    putU32(writer.out.buf, writer.out.len, reqId);
     writer.out.len += 4;
     writer.out.raw(bytes);
     writer.endMessage(at);
