@@ -19,6 +19,7 @@
  */
 import { SLOT_COUNT, slotOfLatin1 } from '../routing/slot.ts';
 import { hashLatin1, KeyTable } from './key-table.ts';
+import { latin1 } from '../util/latin1.ts';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';
 
@@ -256,5 +257,5 @@ class DbKeys implements KeyView {
 
 /** Latin1 string of a key's bytes: the form keys take inside the keyspace. */
 export function keyString(bytes: Uint8Array): string {
-  return Buffer.prototype.latin1Slice.call(bytes, 0, bytes.length);
+  return latin1(bytes);
 }

@@ -7,6 +7,7 @@
  * inf as "inf", -0 as "-0"; a listpack stores integral scores up to 2^62 as integers and -0
  * as 0 (ZSCAN of a small set shows that form).
  */
+import { latin1 } from '../../util/latin1.ts';
 
 const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
@@ -75,7 +76,7 @@ export function strtod(s: Uint8Array, from = 0): Strtod {
     }
   }
   // The syntax is checked above, so Number() only converts (correctly rounded, like glibc).
-  const text = Buffer.prototype.latin1Slice.call(s, start, mantissaEnd);
+  const text = latin1(s, start, mantissaEnd);
   const value = sign * Number(text);
   const range = (value === 0 && nonzero) || !Number.isFinite(value);
   return { value, end: mantissaEnd, range };

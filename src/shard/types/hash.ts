@@ -12,6 +12,7 @@
  * form the hash is in.
  */
 import type { Db, TypedValue } from '../keyspace.ts';
+import { latin1 } from '../../util/latin1.ts';
 import { counted, countedCursor, COUNTED_EMPTY, countOf, lpEntry } from './listpack.ts';
 import { addInt64, addLongDouble, formatLongDouble, string2ld, string2ll, Status, type Int64,
   type LongDouble } from './string.ts';
@@ -146,9 +147,7 @@ export class HashValue implements TypedValue {
 }
 
 /** The latin1 string form of argument bytes (a copy, safe to keep). */
-export function latin1(bytes: Uint8Array): string {
-  return Buffer.prototype.latin1Slice.call(bytes, 0, bytes.length);
-}
+export { latin1 };
 
 /** The hash at key; undefined when absent (or expired). */
 export function lookupHash(db: Db, key: string): HashValue | undefined | typeof Status.WRONGTYPE {

@@ -19,6 +19,7 @@
  */
 import type { Db, TypedValue } from '../keyspace.ts';
 import { Status } from './string.ts';
+import { latin1 } from '../../util/latin1.ts';
 
 /** One slot: most lists in a keyspace are short, and a one-element list should cost one. */
 const MIN_CAPACITY = 1;
@@ -152,7 +153,7 @@ export function lookupList(db: Db, key: string): List | undefined | typeof Statu
 
 /** An argument's bytes as a stored element (a copy). */
 export function elementFromBytes(bytes: Uint8Array): string {
-  return Buffer.prototype.latin1Slice.call(bytes, 0, bytes.length);
+  return latin1(bytes);
 }
 
 /**

@@ -15,6 +15,7 @@
  * it is emulated below with BigInt: parse like glibc strtold, add, print like "%.17Lf".
  */
 import type { Db, TypedValue, Value } from '../keyspace.ts';
+import { latin1 } from '../../util/latin1.ts';
 
 const WRONGTYPE: unique symbol = Symbol('WRONGTYPE');
 const NOT_INTEGER: unique symbol = Symbol('NOT_INTEGER');
@@ -105,7 +106,7 @@ export function stringBytes(v: StringValue): Uint8Array {
 /** The stored form of an argument's bytes (a copy): latin1, or a StringBuf when huge. */
 export function valueFromBytes(bytes: Uint8Array): StringValue {
   if (bytes.length > MAX_LATIN1) return StringBuf.from(bytes);
-  return Buffer.prototype.latin1Slice.call(bytes, 0, bytes.length);
+  return latin1(bytes);
 }
 
 /** The value of key when it is a string; undefined when absent (or expired). */
@@ -155,7 +156,7 @@ export function string2ll(s: string | Uint8Array): Int64 | undefined {
   }
   const digits = neg ? len - 1 : len;
   if (digits <= 15) return neg ? -n : n;
-  const text = str ? (s as string) : Buffer.prototype.latin1Slice.call(s, 0, len);
+  const text = str ? (s as string) : latin1(s, 0, len);
   const big = BigInt(text);
   if (big < INT64_MIN || big > INT64_MAX) return undefined;
   return narrow(big);
@@ -247,7 +248,7 @@ const INF = /^([+-]?)(?:inf|infinity)$/i;
  * hex, inf) with nothing before or after, rejecting NaN, overflow and underflow to zero.
  */
 export function string2ld(s: string | Uint8Array): LongDouble | undefined {
-  const text = typeof s === 'string' ? s : Buffer.prototype.latin1Slice.call(s, 0, s.length);
+  const text = typeof s === 'string' ? s : latin1(s);
   if (text.length === 0 || text.length >= MAX_LONG_DOUBLE_CHARS) return undefined;
   let r: LongDouble;
   let m = DECIMAL.exec(text);
