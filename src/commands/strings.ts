@@ -158,10 +158,15 @@ function setGeneric(ctx: ExecCtx, argv: Buffer[], flags: number, expireArg: Buff
   }
   const key = keyString(argv[1]!);
   if ((flags & SET_GET) !== 0 && !getGeneric(ctx, key)) return;
-  const found = ctx.db.lookup(key) !== undefined;
-  if (((flags & SET_NX) !== 0 && found) || ((flags & SET_XX) !== 0 && !found)) {
-    if ((flags & SET_GET) === 0) abortReply(ctx.out);
-    return;
+  // NX, XX and KEEPTTL depend on whether the key is alive (lookup() deletes an expired one first,
+  // as Redis's lookupKeyWrite does); a plain SET overwrites whatever is there, TTL included, so
+  // it skips that second hash lookup.
+  if ((flags & (SET_NX | SET_XX | SET_KEEPTTL)) !== 0) {
+    const found = ctx.db.lookup(key) !== undefined;
+    if (((flags & SET_NX) !== 0 && found) || ((flags & SET_XX) !== 0 && !found)) {
+      if ((flags & SET_GET) === 0) abortReply(ctx.out);
+      return;
+    }
   }
   const value = argv[2]!;
   ctx.db.set(key, valueFromBytes(value), (flags & SET_KEEPTTL) !== 0);

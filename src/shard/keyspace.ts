@@ -114,13 +114,23 @@ export class Db {
     return this.lookup(key) !== undefined;
   }
 
-  /** Stores value under key. Clears any TTL unless keepTtl. */
+  /**
+   * Stores value under key. Clears any TTL unless keepTtl. A key whose time has passed is
+   * expired first, as a lookup would have (counted, and logged as a DEL), so a caller that
+   * overwrites blindly (a plain SET) need not look the key up before.
+   */
   set(key: string, value: Value, keepTtl = false): void {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
-    const table = (this.slots[slot] ??= new KeyTable());
+    let table = (this.slots[slot] ??= new KeyTable());
     const hash = hashLatin1(key);
-    const i = table.find(key, hash);
+    let i = table.find(key, hash);
+    if (i !== -1 && this.isExpired(key)) {
+      this.delete(key);
+      this.onExpired?.(key);
+      table = this.slots[slot] ??= new KeyTable(); // the delete may have dropped an emptied table
+      i = -1;
+    }
     if (i === -1) {
       table.add(key, hash, value, this.clock());
       this.count++;

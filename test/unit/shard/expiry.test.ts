@@ -92,3 +92,33 @@ describe('activeExpireCycle', () => {
     expect(d[0]!.size).toBe(0);
   });
 });
+
+describe('Db.set on an expired key', () => {
+  it('expires it first, as a lookup would (reported once), then stores the new value without the old TTL', () => {
+    const db = new Db();
+    db.now = NOW;
+    const expired: string[] = [];
+    db.onExpired = (key) => expired.push(key);
+    db.set('k', 'old');
+    db.setExpire('k', NOW - 1);
+    db.set('k', 'new', true); // even with keepTtl: the old TTL died with the old key
+    expect(expired).toEqual(['k']);
+    expect(db.getExpire('k')).toBeUndefined();
+    expect(db.lookup('k')).toBe('new');
+    expect(db.size).toBe(1);
+  });
+
+  it('leaves a live key with a TTL alone unless told to clear it', () => {
+    const db = new Db();
+    db.now = NOW;
+    const expired: string[] = [];
+    db.onExpired = (key) => expired.push(key);
+    db.set('k', 'a');
+    db.setExpire('k', NOW + 1000);
+    db.set('k', 'b', true);
+    expect(db.getExpire('k')).toBe(NOW + 1000);
+    db.set('k', 'c');
+    expect(db.getExpire('k')).toBeUndefined();
+    expect(expired).toEqual([]);
+  });
+});
