@@ -10,7 +10,7 @@ import { EMPTY_ARRAY, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from './repli
 import { cmd, DENYOOM, FAST, READONLY, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { collectionScanOrReply, replyScan } from './collection-scan.ts';
 import { keyString } from '../shard/keyspace.ts';
-import { afterRemove, lookupSet, popRandom, sampleDistinct, setAdd, setRemove, setScan, SetValue } from '../shard/types/set.ts';
+import { afterRemove, lookupSet, popRandom, randomDistinctMembers, setAdd, setRemove, setScan, SetValue } from '../shard/types/set.ts';
 import { isStatus, Status, string2ll } from '../shard/types/string.ts';
 import { latin1 } from '../shard/types/hash.ts';
 
@@ -193,7 +193,7 @@ function srandmemberCommand(ctx: ExecCtx, argv: Buffer[]): void {
     for (let i = 0; i < count; i++) ctx.out.bulkLatin1(s.random());
     return;
   }
-  ctx.out.latin1Array(n >= s.size ? s.ordered() : sampleDistinct(s, Number(n)));
+  ctx.out.latin1Array(n >= s.size ? s.ordered() : randomDistinctMembers(s, Number(n)));
 }
 
 // ---------------------------------------------------------------------------------------------

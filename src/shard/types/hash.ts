@@ -13,6 +13,7 @@
  */
 import type { Db, TypedValue } from '../keyspace.ts';
 import { latin1 } from '../../util/latin1.ts';
+import { sampleDistinct } from '../../util/sample.ts';
 import { counted, countedCursor, COUNTED_EMPTY, countOf, lpEntry } from './listpack.ts';
 import { addInt64, addLongDouble, formatLongDouble, string2ld, string2ll, Status, type Int64,
   type LongDouble } from './string.ts';
@@ -232,14 +233,7 @@ export function randomField(h: HashValue): [string, string] {
 
 /** `count` distinct entries chosen at random (count < size), in random order. Allocates. */
 export function randomDistinctFields(h: HashValue, count: number): [string, string][] {
-  const all = [...h.entries()];
-  // A partial Fisher-Yates shuffle: the first `count` slots end up a uniform sample.
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(Math.random() * (all.length - i));
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  all.length = count;
-  return all;
+  return sampleDistinct([...h.entries()], count);
 }
 
 /**

@@ -16,6 +16,7 @@
  * integer sets then match Redis byte for byte.
  */
 import type { Db, TypedValue } from '../keyspace.ts';
+import { sampleDistinct } from '../../util/sample.ts';
 import { string2ll, Status } from './string.ts';
 
 /** Redis 7.0's set-max-intset-entries default. */
@@ -176,15 +177,8 @@ export function popRandom(s: SetValue, count: number): string[] {
 }
 
 /** `count` distinct random members (count < size), in random order. Allocates. */
-export function sampleDistinct(s: SetValue, count: number): string[] {
-  const all = [...s.items];
-  // A partial Fisher-Yates shuffle: the first `count` slots end up a uniform sample.
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(Math.random() * (all.length - i));
-    [all[i], all[j]] = [all[j]!, all[i]!];
-  }
-  all.length = count;
-  return all;
+export function randomDistinctMembers(s: SetValue, count: number): string[] {
+  return sampleDistinct([...s.items], count);
 }
 
 /**
