@@ -9,11 +9,11 @@ import type { ExecCtx } from './table.ts';
 import { argIs } from './strings.ts';
 import { clampRanks, lexRangeOrReply, longOrReply, replyNodes, scoreRangeOrReply,
   zsetOrReply } from './zset-args.ts';
-import { scanCursorOrReply, longLongOrReply } from './keys-scan.ts';
-import { keyString } from '../shard/keyspace.ts';
-import { stringMatch } from '../shard/glob.ts';
+import { keyString, type Db } from '../shard/keyspace.ts';
+import { collectionScanOrReply, replyScan } from './collection-scan.ts';
 import { formatDouble, formatListpackDouble } from '../shard/types/double.ts';
-import type { LexRange, ScoreRange, ZEntry, ZSet } from '../shard/types/zset.ts';
+import { Status } from '../shard/types/string.ts';
+import { lookupZSet, type LexRange, type ScoreRange, type ZEntry, type ZSet } from '../shard/types/zset.ts';
 
 const BY_RANK = 0;
 const BY_SCORE = 1;
@@ -167,43 +167,26 @@ export function zremrangebylexCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // ZSCAN
 // ---------------------------------------------------------------------------------------------
 
-const EMPTY_SCAN = Buffer.from('*2\r\n$1\r\n0\r\n*0\r\n', 'latin1');
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 // A small (listpack) set answers everything in one call with cursor 0, as Redis does, scores
 // in the listpack's stored form. A large one is walked by rank: the cursor is the next rank,
 // so members present for the whole scan are returned once each unless ranks shift under it.
 export function zscanCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  const cursor = scanCursorOrReply(ctx, argv[2]!, Number.MAX_SAFE_INTEGER);
-  if (cursor === undefined) return;
-  const z = zsetOrReply(ctx, keyString(argv[1]!));
-  if (z === null) return;
-  if (z === undefined) return ctx.out.raw(EMPTY_SCAN);
-  let count = 10;
-  let pattern: string | undefined;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasValue = i + 1 < argv.length;
-    if (hasValue && argIs(argv[i]!, 'count')) {
-      const n = longLongOrReply(ctx, argv[i + 1]!);
-      if (n === undefined) return;
-      if (n < 1) return ctx.out.error(ERR_SYNTAX);
-      count = Number(n);
-    } else if (hasValue && argIs(argv[i]!, 'match')) {
-      pattern = keyString(argv[i + 1]!);
-      if (pattern === '*') pattern = undefined; // as Redis: "*" would not match the empty member
-    } else {
-      return ctx.out.error(ERR_SYNTAX);
-    }
-  }
+  const found = collectionScanOrReply(ctx, argv, lookupZSetToScan);
+  if (found === undefined) return;
+  const [z, { cursor, count, match }] = found;
   const small = z.encoding === 'listpack';
   const nodes = small ? z.rangeByRank(0, z.size - 1) : cursor >= z.size ? [] : z.rangeByRank(cursor, Math.min(cursor + count, z.size) - 1);
   const next = small || cursor + count >= z.size ? 0 : cursor + count;
-  const found: string[] = [];
+  const out: string[] = [];
   for (const n of nodes) {
-    if (pattern !== undefined && !stringMatch(pattern, n.member)) continue;
-    found.push(n.member, small ? formatListpackDouble(n.score) : formatDouble(n.score));
+    if (match(n.member)) out.push(n.member, small ? formatListpackDouble(n.score) : formatDouble(n.score));
   }
-  ctx.out.arrayHeader(2);
-  ctx.out.bulkLatin1(String(next));
-  ctx.out.latin1Array(found);
+  replyScan(ctx, next, out);
+}
+
+/** lookupZSet in the form collectionScanOrReply takes. */
+function lookupZSetToScan(db: Db, key: string): ZSet | undefined | typeof Status.WRONGTYPE {
+  const z = lookupZSet(db, key);
+  return z === 'wrongtype' ? Status.WRONGTYPE : z;
 }
