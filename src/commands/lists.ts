@@ -15,8 +15,9 @@ import { argIs, int64OrReply } from './strings.ts';
 import { blmoveCommand, blpopCommand, brpoplpushCommand, brpopCommand } from './lists-blocking.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { Status, string2ll, type Int64 } from '../shard/types/string.ts';
-import { deleteIfEmpty, elementFromBytes, List, LIST_HEAD, LIST_TAIL, listIndex, listInsert, listPopMany, listPopOne,
+import { deleteIfEmpty, List, LIST_HEAD, LIST_TAIL, listIndex, listInsert, listPopMany, listPopOne,
   listPositions, listPush, listRange, listRemove, lookupList, type Where } from '../shard/types/list.ts';
+import { latin1 } from '../util/latin1.ts';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 const ERR_INDEX_RANGE = 'ERR index out of range';
@@ -158,7 +159,7 @@ function linsertCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const list = listOrReply(ctx, key);
   if (list === Status.WRONGTYPE) return;
   if (list === undefined) return ctx.out.integer(0);
-  const n = listInsert(list, after, elementFromBytes(argv[3]!), elementFromBytes(argv[4]!));
+  const n = listInsert(list, after, latin1(argv[3]!), latin1(argv[4]!));
   if (n > 0) ctx.dirty++;
   ctx.out.integer(n);
 }
@@ -194,7 +195,7 @@ function lsetCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (index === undefined) return;
   const i = listIndex(list, index);
   if (i < 0) return ctx.out.error(ERR_INDEX_RANGE);
-  list.setAt(i, elementFromBytes(argv[3]!));
+  list.setAt(i, latin1(argv[3]!));
   ctx.dirty++;
   ctx.out.ok();
 }
@@ -245,7 +246,7 @@ function lremCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const list = listOrReply(ctx, key);
   if (list === Status.WRONGTYPE) return;
   if (list === undefined) return ctx.out.integer(0);
-  const removed = listRemove(list, elementFromBytes(argv[3]!), count);
+  const removed = listRemove(list, latin1(argv[3]!), count);
   if (removed > 0) {
     deleteIfEmpty(ctx.db, key, list);
     ctx.dirty += removed;
@@ -286,7 +287,7 @@ function lposCommand(ctx: ExecCtx, argv: Buffer[]): void {
   }
   const list = listOrReply(ctx, keyString(argv[1]!));
   if (list === Status.WRONGTYPE) return;
-  const element = elementFromBytes(argv[2]!);
+  const element = latin1(argv[2]!);
   const found = list === undefined ? [] : listPositions(list, element, Number(rank), count === -1 ? 1 : count, maxlen);
   if (count !== -1) {
     ctx.out.arrayHeader(found.length);

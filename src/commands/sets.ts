@@ -12,7 +12,7 @@ import { collectionScanOrReply, replyScan } from './collection-scan.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { afterRemove, lookupSet, popRandom, randomDistinctMembers, setAdd, setRemove, setScan, SetValue } from '../shard/types/set.ts';
 import { isStatus, Status, string2ll } from '../shard/types/string.ts';
-import { latin1 } from '../shard/types/hash.ts';
+import { latin1 } from '../util/latin1.ts';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 /** SRANDMEMBER's count range, as Redis's getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) says it. */

@@ -147,9 +147,6 @@ export class HashValue implements TypedValue {
   }
 }
 
-/** The latin1 string form of argument bytes (a copy, safe to keep). */
-export { latin1 };
-
 /** The hash at key; undefined when absent (or expired). */
 export function lookupHash(db: Db, key: string): HashValue | undefined | typeof Status.WRONGTYPE {
   const v = db.lookup(key);

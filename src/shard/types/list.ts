@@ -151,11 +151,6 @@ export function lookupList(db: Db, key: string): List | undefined | typeof Statu
   return isList(v) ? v : Status.WRONGTYPE;
 }
 
-/** An argument's bytes as a stored element (a copy). */
-export function elementFromBytes(bytes: Uint8Array): string {
-  return latin1(bytes);
-}
-
 /**
  * Redis's index rule: negative counts from the tail. The element position in [0, length), or
  * -1 when out of range.
@@ -202,7 +197,7 @@ export function listPush(
     db.set(key, list);
     created = true;
   }
-  for (const e of elements) list.push(elementFromBytes(e), where);
+  for (const e of elements) list.push(latin1(e), where);
   return { length: list.length, created };
 }
 
