@@ -17,7 +17,7 @@
  */
 import type { Db, TypedValue } from '../keyspace.ts';
 import { formatDouble } from './double.ts';
-import { SkipList, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange,
+import { SkipList, type ZNode, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 import { lexRangeRanks, pack, PACKED_EMPTY, packedDelete, packedEachInScoreRange, packedInsert, packedLength,
   packedRank, packedRanks, packedRemove, packedScore, scoreRun, unpack } from './zset-small.ts';
@@ -212,13 +212,7 @@ export class ZSet implements TypedValue {
       const rank = zsl.rankOf(x.score, x.member);
       x = zsl.byRank(reverse ? rank - offset : rank + offset);
     }
-    const out: ZEntry[] = [];
-    for (; x !== null && limit !== 0; limit--) {
-      if (reverse ? !gteMin(x.score, r) : !lteMax(x.score, r)) break;
-      out.push(x);
-      x = reverse ? x.backward : x.next;
-    }
-    return out;
+    return collect(x, reverse, limit, reverse ? (n) => gteMin(n.score, r) : (n) => lteMax(n.score, r));
   }
 
   /** Like rangeByScore for a member range (which assumes equal scores, as in Redis). */
@@ -231,13 +225,7 @@ export class ZSet implements TypedValue {
     if (offset < 0) return [];
     let x = reverse ? d.zsl.lastInLexRange(r) : d.zsl.firstInLexRange(r);
     for (; x !== null && offset > 0; offset--) x = reverse ? x.backward : x.next;
-    const out: ZEntry[] = [];
-    for (; x !== null && limit !== 0; limit--) {
-      if (reverse ? !lexGteMin(x.member, r) : !lexLteMax(x.member, r)) break;
-      out.push(x);
-      x = reverse ? x.backward : x.next;
-    }
-    return out;
+    return collect(x, reverse, limit, reverse ? (n) => lexGteMin(n.member, r) : (n) => lexLteMax(n.member, r));
   }
 
   /**
@@ -364,6 +352,19 @@ export class ZSet implements TypedValue {
     if (ranks.length > 0) this.data = packedDelete(this.data as string, ranks[0]!, ranks.length);
     return ranks.length;
   }
+}
+
+/**
+ * Up to `limit` nodes (all for -1) from x on, towards the head when reverse, while `inRange`
+ * holds: the walk every skiplist range read ends with.
+ */
+function collect(x: ZNode | null, reverse: boolean, limit: number, inRange: (n: ZNode) => boolean): ZEntry[] {
+  const out: ZEntry[] = [];
+  for (; x !== null && limit !== 0 && inRange(x); limit--) {
+    out.push(x);
+    x = reverse ? x.backward : x.next;
+  }
+  return out;
 }
 
 /** The ZSet at key, undefined when there is none, or 'wrongtype' for another type. */
