@@ -6,12 +6,13 @@
  * first, then the key (a missing key answers an empty scan whatever the options say), then its
  * type, then the options.
  */
-import { ERR_SYNTAX, ERR_WRONGTYPE } from './replies.ts';
+import { ERR_SYNTAX } from './replies.ts';
+import { valueOrReply } from './lookup.ts';
 import type { ExecCtx } from './table.ts';
 import { argIs, longLongOrReply, scanCursorOrReply } from './keys-scan.ts';
 import { keyString, type Db } from '../shard/keyspace.ts';
 import { stringMatch } from '../shard/glob.ts';
-import { Status } from '../shard/types/string.ts';
+import type { Status } from '../shard/types/string.ts';
 
 export interface CollectionScan {
   cursor: number;
@@ -32,13 +33,10 @@ export function collectionScanOrReply<T>(ctx: ExecCtx, argv: Buffer[],
   lookup: (db: Db, key: string) => T | undefined | typeof Status.WRONGTYPE): [T, CollectionScan] | undefined {
   const cursor = scanCursorOrReply(ctx, argv[2]!, Number.MAX_SAFE_INTEGER);
   if (cursor === undefined) return undefined;
-  const coll = lookup(ctx.db, keyString(argv[1]!));
+  const coll = valueOrReply(ctx, lookup, keyString(argv[1]!));
+  if (coll === null) return undefined;
   if (coll === undefined) {
     ctx.out.raw(EMPTY_SCAN);
-    return undefined;
-  }
-  if (coll === Status.WRONGTYPE) {
-    ctx.out.error(ERR_WRONGTYPE);
     return undefined;
   }
   let count = 10;
@@ -62,7 +60,7 @@ export function collectionScanOrReply<T>(ctx: ExecCtx, argv: Buffer[],
       return undefined;
     }
   }
-  return [coll as T, { cursor, count, match }];
+  return [coll, { cursor, count, match }];
 }
 
 /** The scan reply: the next cursor, then the elements found. */

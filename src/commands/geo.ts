@@ -16,11 +16,12 @@ import { argIs } from './strings.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { slotOfBytes } from '../routing/slot.ts';
 import { string2d } from '../shard/types/double.ts';
-import { string2ll } from '../shard/types/string.ts';
-import { lookupZSet, zsetForWrite, ZSet, ZADD_ADDED, ZADD_NX, ZADD_UPDATED, ZADD_XX } from '../shard/types/zset.ts';
+import { Status, string2ll } from '../shard/types/string.ts';
+import { zsetForWrite, ZSet, ZADD_ADDED, ZADD_NX, ZADD_UPDATED, ZADD_XX } from '../shard/types/zset.ts';
 import { decodeScore, geoDistance, geoScore, geoSearch, standardGeohash, GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX,
   GEO_LONG_MIN, type GeoPoint, type GeoShape } from '../shard/types/geohash.ts';
 import { formatFixed, replyCoordinate, replyDistance } from './geo-format.ts';
+import { zsetOrReply } from './zset-args.ts';
 
 const ERR_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
 const ERR_DECODE_MEMBER = 'ERR could not decode requested zset member';
@@ -136,7 +137,7 @@ function geoaddCommand(ctx: ExecCtx, argv: Buffer[]): void {
   }
   const key = keyString(argv[1]!);
   const found = zsetForWrite(ctx.db, key);
-  if (found === 'wrongtype') return ctx.out.error(ERR_WRONGTYPE);
+  if (found === Status.WRONGTYPE) return ctx.out.error(ERR_WRONGTYPE);
   if (found.created && xx) return ctx.out.integer(0);
   if (found.created) ctx.db.set(key, found.zset);
   let added = 0;
@@ -154,20 +155,11 @@ function geoaddCommand(ctx: ExecCtx, argv: Buffer[]): void {
   ctx.out.integer(ch ? added + updated : added);
 }
 
-/** The sorted set at argv[1] for a read (null when missing), or undefined after WRONGTYPE. */
-function zsetOrReply(ctx: ExecCtx, argv: Buffer[], at = 1): ZSet | null | undefined {
-  const z = lookupZSet(ctx.db, keyString(argv[at]!));
-  if (z === 'wrongtype') {
-    ctx.out.error(ERR_WRONGTYPE);
-    return undefined;
-  }
-  return z ?? null;
-}
 
 // GEOHASH key [member ...]
 function geohashCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  const z = zsetOrReply(ctx, argv);
-  if (z === undefined) return;
+  const z = zsetOrReply(ctx, keyString(argv[1]!));
+  if (z === null) return;
   ctx.out.arrayHeader(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
     const score = z?.score(keyString(argv[i]!));
@@ -178,8 +170,8 @@ function geohashCommand(ctx: ExecCtx, argv: Buffer[]): void {
 
 // GEOPOS key [member ...]
 function geoposCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  const z = zsetOrReply(ctx, argv);
-  if (z === undefined) return;
+  const z = zsetOrReply(ctx, keyString(argv[1]!));
+  if (z === null) return;
   ctx.out.arrayHeader(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
     const score = z?.score(keyString(argv[i]!));
@@ -202,8 +194,8 @@ function geodistCommand(ctx: ExecCtx, argv: Buffer[]): void {
     if (unit === undefined) return;
     toMeter = unit;
   } else if (argv.length > 5) return ctx.out.error(ERR_SYNTAX);
-  const z = zsetOrReply(ctx, argv);
-  if (z === undefined) return;
+  const z = zsetOrReply(ctx, keyString(argv[1]!));
+  if (z === null) return;
   const s1 = z?.score(keyString(argv[2]!));
   const s2 = z?.score(keyString(argv[3]!));
   if (s1 === undefined || s2 === undefined) return ctx.out.nullBulk();
@@ -282,8 +274,8 @@ interface SearchOptions {
 
 function georadiusGeneric(ctx: ExecCtx, argv: Buffer[], srcAt: number, flags: number): void {
   if ((flags & (RADIUS_NOSTORE | GEOSEARCH)) === 0 && !storeKeysInSlot(ctx, argv)) return;
-  const z = zsetOrReply(ctx, argv, srcAt);
-  if (z === undefined) return;
+  const z = zsetOrReply(ctx, keyString(argv[srcAt]!));
+  if (z === null) return;
   const shape: GeoShape = { box: false, lon: 0, lat: 0, radius: 0, width: 0, height: 0, conversion: 1 };
   let base: number;
   if (flags & RADIUS_COORDS) {
@@ -296,7 +288,7 @@ function georadiusGeneric(ctx: ExecCtx, argv: Buffer[], srcAt: number, flags: nu
     base = 5;
     // A missing key still parses the options, so the reply can follow STORE; the radius is
     // not even read then, as in Redis.
-    if (z !== null) {
+    if (z !== undefined) {
       const score = z.score(keyString(argv[2]!));
       if (score === undefined) return ctx.out.error(ERR_DECODE_MEMBER);
       [shape.lon, shape.lat] = decodeScore(score);
@@ -335,7 +327,7 @@ function georadiusGeneric(ctx: ExecCtx, argv: Buffer[], srcAt: number, flags: nu
     } else if (argIs(arg, 'storedist') && (flags & GEOSEARCHSTORE) !== 0) {
       o.storeDist = true;
     } else if (argIs(arg, 'frommember') && i + 1 < n && (flags & GEOSEARCH) !== 0 && !fromLoc) {
-      if (z !== null) {
+      if (z !== undefined) {
         const score = z.score(keyString(argv[base + i + 1]!));
         if (score === undefined) return ctx.out.error(ERR_DECODE_MEMBER);
         [shape.lon, shape.lat] = decodeScore(score);
@@ -370,7 +362,7 @@ function georadiusGeneric(ctx: ExecCtx, argv: Buffer[], srcAt: number, flags: nu
     return ctx.out.error(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${name}`);
   }
   if (o.any && o.count === 0) return ctx.out.error('ERR the ANY argument requires COUNT argument');
-  if (z === null) {
+  if (z === undefined) {
     if (o.storeKey === null) return ctx.out.arrayHeader(0);
     if (ctx.db.delete(keyString(o.storeKey))) ctx.dirty++;
     return ctx.out.integer(0);

@@ -10,6 +10,7 @@ import { ERR_INCR_NAN, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_SYNTAX,
 import { cmd, DENYOOM, FAST, READONLY, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { argIs, int64OrReply } from './strings.ts';
 import { collectionScanOrReply, replyScan } from './collection-scan.ts';
+import { valueOrReply } from './lookup.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { hashIncrBy, hashIncrByFloat, hashScan, hashSetPairs, HashStatus, isHashStatus, lookupHash, randomDistinctFields,
   randomField, deleteIfEmpty, type HashValue } from '../shard/types/hash.ts';
@@ -42,13 +43,12 @@ export const HASH_COMMANDS: readonly CommandSpec[] = [
   cmd('HRANDFIELD',     -2, READONLY,                  1,    1,   1,   hrandfieldCommand),
 ];
 
-/** The hash at argv[1] for a read, or writes WRONGTYPE and returns WRONG. */
-const WRONG = Symbol('WRONG');
+/** What the read helpers return once they have written WRONGTYPE (valueOrReply's null). */
+const WRONG = null;
+
+/** The hash at argv[1] for a read; undefined when missing; WRONG once WRONGTYPE is written. */
 function readHash(ctx: ExecCtx, argv: Buffer[]): HashValue | undefined | typeof WRONG {
-  const h = lookupHash(ctx.db, keyString(argv[1]!));
-  if (h !== HashStatus.WRONGTYPE) return h;
-  ctx.out.error(ERR_WRONGTYPE);
-  return WRONG;
+  return valueOrReply(ctx, lookupHash, keyString(argv[1]!));
 }
 
 const STATUS_ERRORS = new Map<HashStatus, string>([

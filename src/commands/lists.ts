@@ -18,6 +18,7 @@ import { Status, string2ll, type Int64 } from '../shard/types/string.ts';
 import { deleteIfEmpty, List, LIST_HEAD, LIST_TAIL, listIndex, listInsert, listPopMany, listPopOne,
   listPositions, listPush, listRange, listRemove, lookupList, type Where } from '../shard/types/list.ts';
 import { latin1 } from '../util/latin1.ts';
+import { valueOrReply } from './lookup.ts';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 const ERR_INDEX_RANGE = 'ERR index out of range';
@@ -80,11 +81,9 @@ export function whereOrReply(out: ReplyWriter, arg: Uint8Array): Where | undefin
   return undefined;
 }
 
-/** The list at key, undefined (nothing written) when missing, or Status.WRONGTYPE with the error written. */
-function listOrReply(ctx: ExecCtx, key: string): List | undefined | typeof Status.WRONGTYPE {
-  const list = lookupList(ctx.db, key);
-  if (list === Status.WRONGTYPE) ctx.out.error(ERR_WRONGTYPE);
-  return list;
+/** The list at key, undefined (nothing written) when missing, or null with WRONGTYPE written. */
+function listOrReply(ctx: ExecCtx, key: string): List | undefined | null {
+  return valueOrReply(ctx, lookupList, key);
 }
 
 /**
@@ -94,7 +93,7 @@ function listOrReply(ctx: ExecCtx, key: string): List | undefined | typeof Statu
  */
 export function lmoveGeneric(ctx: ExecCtx, src: string, dst: string, from: Where, to: Where): boolean {
   const list = listOrReply(ctx, src);
-  if (list === Status.WRONGTYPE) return false;
+  if (list === null) return false;
   if (list === undefined) {
     ctx.out.nullBulk();
     return false;
@@ -157,7 +156,7 @@ function linsertCommand(ctx: ExecCtx, argv: Buffer[]): void {
   else return ctx.out.error(ERR_SYNTAX);
   const key = keyString(argv[1]!);
   const list = listOrReply(ctx, key);
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   if (list === undefined) return ctx.out.integer(0);
   const n = listInsert(list, after, latin1(argv[3]!), latin1(argv[4]!));
   if (n > 0) ctx.dirty++;
@@ -171,13 +170,13 @@ function linsertCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // LLEN key
 function llenCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const list = listOrReply(ctx, keyString(argv[1]!));
-  if (list !== Status.WRONGTYPE) ctx.out.integer(list?.length ?? 0);
+  if (list !== null) ctx.out.integer(list?.length ?? 0);
 }
 
 // LINDEX key index
 function lindexCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const list = listOrReply(ctx, keyString(argv[1]!));
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   if (list === undefined) return ctx.out.nullBulk();
   const index = longOrReply(ctx.out, argv[2]!);
   if (index === undefined) return;
@@ -189,7 +188,7 @@ function lindexCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // LSET key index element
 function lsetCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const list = listOrReply(ctx, keyString(argv[1]!));
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   if (list === undefined) return ctx.out.error(ERR_NO_SUCH_KEY);
   const index = longOrReply(ctx.out, argv[2]!);
   if (index === undefined) return;
@@ -207,7 +206,7 @@ function lrangeCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const stop = longOrReply(ctx.out, argv[3]!);
   if (stop === undefined) return;
   const list = listOrReply(ctx, keyString(argv[1]!));
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   const range = list === undefined ? undefined : listRange(list.length, start, stop);
   if (range === undefined) return ctx.out.raw(EMPTY_ARRAY);
   const [first, last] = range;
@@ -223,7 +222,7 @@ function ltrimCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (stop === undefined) return;
   const key = keyString(argv[1]!);
   const list = listOrReply(ctx, key);
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   if (list !== undefined) {
     const len = list.length;
     const range = listRange(len, start, stop);
@@ -244,7 +243,7 @@ function lremCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (count === undefined) return;
   const key = keyString(argv[1]!);
   const list = listOrReply(ctx, key);
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   if (list === undefined) return ctx.out.integer(0);
   const removed = listRemove(list, latin1(argv[3]!), count);
   if (removed > 0) {
@@ -286,7 +285,7 @@ function lposCommand(ctx: ExecCtx, argv: Buffer[]): void {
     if (count > 0) count = 0;
   }
   const list = listOrReply(ctx, keyString(argv[1]!));
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   const element = latin1(argv[2]!);
   const found = list === undefined ? [] : listPositions(list, element, Number(rank), count === -1 ? 1 : count, maxlen);
   if (count !== -1) {
@@ -311,7 +310,7 @@ function popGeneric(ctx: ExecCtx, argv: Buffer[], where: Where): void {
   }
   const key = keyString(argv[1]!);
   const list = listOrReply(ctx, key);
-  if (list === Status.WRONGTYPE) return;
+  if (list === null) return;
   if (list === undefined) return hasCount ? ctx.out.nullArray() : ctx.out.nullBulk();
   if (!hasCount) {
     ctx.dirty++;

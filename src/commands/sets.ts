@@ -9,6 +9,7 @@
 import { EMPTY_ARRAY, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from './replies.ts';
 import { cmd, DENYOOM, FAST, READONLY, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { collectionScanOrReply, replyScan } from './collection-scan.ts';
+import { valueOrReply } from './lookup.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { afterRemove, lookupSet, popRandom, randomDistinctMembers, setAdd, setRemove, setScan, SetValue } from '../shard/types/set.ts';
 import { isStatus, Status, string2ll } from '../shard/types/string.ts';
@@ -39,14 +40,12 @@ export const SET_COMMANDS: readonly CommandSpec[] = [
   cmd('SSCAN',          -3, READONLY,                  1,    1,   1,   sscanCommand),
 ];
 
-const WRONG = Symbol('WRONG');
+/** What the read helpers return once they have written WRONGTYPE (valueOrReply's null). */
+const WRONG = null;
 
-/** The set at key, or writes WRONGTYPE and returns WRONG. */
+/** The set at key; undefined when missing; WRONG once WRONGTYPE is written. */
 function readSet(ctx: ExecCtx, key: string): SetValue | undefined | typeof WRONG {
-  const s = lookupSet(ctx.db, key);
-  if (s !== Status.WRONGTYPE) return s;
-  ctx.out.error(ERR_WRONGTYPE);
-  return WRONG;
+  return valueOrReply(ctx, lookupSet, key);
 }
 
 /** argv[from..] as latin1 strings (copies, safe to store). */

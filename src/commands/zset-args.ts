@@ -3,8 +3,9 @@
  * geo family): score and range parsing as Redis 7.0's string2d, zslParseRange and
  * zslParseLexRange read them, doubles printed as its addReplyDouble prints them.
  */
-import { ERR_NOT_FLOAT, ERR_WRONGTYPE, type ReplyWriter } from './replies.ts';
+import { ERR_NOT_FLOAT, type ReplyWriter } from './replies.ts';
 import type { ExecCtx } from './table.ts';
+import { valueOrReply } from './lookup.ts';
 import { int64OrReply } from './strings.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { formatDouble, string2d, strtod } from '../shard/types/double.ts';
@@ -15,12 +16,9 @@ export const ERR_MINMAX_FLOAT = 'ERR min or max is not a float';
 export const ERR_MINMAX_LEX = 'ERR min or max not valid string range item';
 
 
-/** The sorted set at argv's key, undefined when missing; writes WRONGTYPE and returns null. */
+/** The sorted set at key, undefined when missing; writes WRONGTYPE and returns null. */
 export function zsetOrReply(ctx: ExecCtx, key: string): ZSet | undefined | null {
-  const z = lookupZSet(ctx.db, key);
-  if (z !== 'wrongtype') return z;
-  ctx.out.error(ERR_WRONGTYPE);
-  return null;
+  return valueOrReply(ctx, lookupZSet, key);
 }
 
 /** A double reply, printed as Redis 7.0 prints it ("%.17g", inf, -inf). */

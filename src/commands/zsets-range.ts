@@ -9,10 +9,9 @@ import type { ExecCtx } from './table.ts';
 import { argIs } from './strings.ts';
 import { clampRanks, lexRangeOrReply, longOrReply, replyNodes, scoreRangeOrReply,
   zsetOrReply } from './zset-args.ts';
-import { keyString, type Db } from '../shard/keyspace.ts';
+import { keyString } from '../shard/keyspace.ts';
 import { collectionScanOrReply, replyScan } from './collection-scan.ts';
 import { formatDouble, formatListpackDouble } from '../shard/types/double.ts';
-import { Status } from '../shard/types/string.ts';
 import { lookupZSet, type LexRange, type ScoreRange, type ZEntry, type ZSet } from '../shard/types/zset.ts';
 
 const BY_RANK = 0;
@@ -172,7 +171,7 @@ export function zremrangebylexCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // in the listpack's stored form. A large one is walked by rank: the cursor is the next rank,
 // so members present for the whole scan are returned once each unless ranks shift under it.
 export function zscanCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  const found = collectionScanOrReply(ctx, argv, lookupZSetToScan);
+  const found = collectionScanOrReply(ctx, argv, lookupZSet);
   if (found === undefined) return;
   const [z, { cursor, count, match }] = found;
   const small = z.encoding === 'listpack';
@@ -183,10 +182,4 @@ export function zscanCommand(ctx: ExecCtx, argv: Buffer[]): void {
     if (match(n.member)) out.push(n.member, small ? formatListpackDouble(n.score) : formatDouble(n.score));
   }
   replyScan(ctx, next, out);
-}
-
-/** lookupZSet in the form collectionScanOrReply takes. */
-function lookupZSetToScan(db: Db, key: string): ZSet | undefined | typeof Status.WRONGTYPE {
-  const z = lookupZSet(db, key);
-  return z === 'wrongtype' ? Status.WRONGTYPE : z;
 }

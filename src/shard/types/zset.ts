@@ -17,6 +17,7 @@
  */
 import type { Db, TypedValue } from '../keyspace.ts';
 import { formatDouble } from './double.ts';
+import { Status } from './string.ts';
 import { SkipList, type ZNode, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 import { lexRangeRanks, pack, PACKED_EMPTY, packedDelete, packedEachInScoreRange, packedInsert, packedLength,
@@ -367,16 +368,16 @@ function collect(x: ZNode | null, reverse: boolean, limit: number, inRange: (n: 
   return out;
 }
 
-/** The ZSet at key, undefined when there is none, or 'wrongtype' for another type. */
-export function lookupZSet(db: Db, key: string): ZSet | undefined | 'wrongtype' {
+/** The ZSet at key, undefined when there is none, or Status.WRONGTYPE for another type. */
+export function lookupZSet(db: Db, key: string): ZSet | undefined | typeof Status.WRONGTYPE {
   const v = db.lookup(key);
   if (v === undefined) return undefined;
-  return v instanceof ZSet ? v : 'wrongtype';
+  return v instanceof ZSet ? v : Status.WRONGTYPE;
 }
 
-/** The ZSet at key, created (not yet stored) when missing; 'wrongtype' for another type. */
-export function zsetForWrite(db: Db, key: string): { zset: ZSet; created: boolean } | 'wrongtype' {
+/** The ZSet at key, created (not yet stored) when missing; Status.WRONGTYPE for another type. */
+export function zsetForWrite(db: Db, key: string): { zset: ZSet; created: boolean } | typeof Status.WRONGTYPE {
   const found = lookupZSet(db, key);
-  if (found === 'wrongtype') return found;
+  if (found === Status.WRONGTYPE) return found;
   return found === undefined ? { zset: new ZSet(), created: true } : { zset: found, created: false };
 }
