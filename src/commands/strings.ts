@@ -13,15 +13,16 @@ import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OFFSET_RANGE, ERR_OVERFLOW, ERR_INC
   ERR_SYNTAX, ERR_WRONGTYPE, errInvalidExpire, errWrongArgs, type ReplyWriter } from './replies.ts';
 import { cmd, DENYOOM, FAST, Merge, READONLY, RunsOn, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { keyString } from '../shard/keyspace.ts';
-import { append, incrBy, incrByFloat, isStatus, isString, lookupString, setRange, Status, string2ld, string2ll,
+import type { RequestArgs } from '../ring/codec.ts';
+import { append, incrBy, incrByFloat, isStatus, isString, lookupString, MAX_LATIN1, setRange, Status, string2ld, string2ll,
   stringLength, valueFromBytes, type Int64, type StringValue } from '../shard/types/string.ts';
 
 const ERR_DECR_OVERFLOW = 'ERR decrement would overflow';
 
 export const STRING_COMMANDS: readonly CommandSpec[] = [
   //   name           arity flags                    first last step handler
-  cmd('GET',             2, READONLY | FAST,           1,    1,   1,   getCommand),
-  cmd('SET',            -3, WRITE | DENYOOM,           1,    1,   1,   setCommand),
+  cmd('GET',             2, READONLY | FAST,           1,    1,   1,   getCommand, { direct: getDirect }),
+  cmd('SET',            -3, WRITE | DENYOOM,           1,    1,   1,   setCommand, { direct: setDirect }),
   cmd('SETNX',           3, WRITE | DENYOOM | FAST,    1,    1,   1,   setnxCommand),
   cmd('SETEX',           4, WRITE | DENYOOM,           1,    1,   1,   setexCommand),
   cmd('PSETEX',          4, WRITE | DENYOOM,           1,    1,   1,   psetexCommand),
@@ -31,8 +32,8 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
   cmd('SETRANGE',        4, WRITE | DENYOOM,           1,    1,   1,   setrangeCommand),
   cmd('GETRANGE',        4, READONLY,                  1,    1,   1,   getrangeCommand),
   cmd('SUBSTR',          4, READONLY,                  1,    1,   1,   getrangeCommand),
-  cmd('INCR',            2, WRITE | DENYOOM | FAST,    1,    1,   1,   incrCommand),
-  cmd('DECR',            2, WRITE | DENYOOM | FAST,    1,    1,   1,   decrCommand),
+  cmd('INCR',            2, WRITE | DENYOOM | FAST,    1,    1,   1,   incrCommand, { direct: incrDirect }),
+  cmd('DECR',            2, WRITE | DENYOOM | FAST,    1,    1,   1,   decrCommand, { direct: decrDirect }),
   cmd('INCRBY',          3, WRITE | DENYOOM | FAST,    1,    1,   1,   incrbyCommand),
   cmd('DECRBY',          3, WRITE | DENYOOM | FAST,    1,    1,   1,   decrbyCommand),
   cmd('INCRBYFLOAT',     3, WRITE | DENYOOM | FAST,    1,    1,   1,   incrbyfloatCommand),
@@ -100,6 +101,11 @@ function getGeneric(ctx: ExecCtx, key: string): boolean {
 // GET key
 function getCommand(ctx: ExecCtx, argv: Buffer[]): void {
   getGeneric(ctx, keyString(argv[1]!));
+}
+
+function getDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  getGeneric(ctx, args.latin1(1));
+  return true;
 }
 
 const SET_NX = 1 << 0; // set only if the key does not exist
@@ -203,6 +209,15 @@ function setCommand(ctx: ExecCtx, argv: Buffer[]): void {
   setGeneric(ctx, argv, flags, expireArg, replyOk, replyNull);
 }
 
+// SET key value, with no options and a value short enough to keep as a string: nearly every SET.
+function setDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  if (args.count !== 3 || args.length(2) > MAX_LATIN1) return false;
+  ctx.db.set(args.latin1(1), args.latin1(2));
+  ctx.dirty++;
+  ctx.out.ok();
+  return true;
+}
+
 // SETNX key value
 function setnxCommand(ctx: ExecCtx, argv: Buffer[]): void {
   setGeneric(ctx, argv, SET_NX, undefined, replyOne, replyZero);
@@ -292,8 +307,8 @@ function getrangeCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // Counters
 // ---------------------------------------------------------------------------------------------
 
-function incrDecrGeneric(ctx: ExecCtx, argv: Buffer[], by: Int64): void {
-  const r = incrBy(ctx.db, keyString(argv[1]!), by);
+function incrDecrGeneric(ctx: ExecCtx, key: string, by: Int64): void {
+  const r = incrBy(ctx.db, key, by);
   if (isStatus(r)) return replyStatus(ctx.out, r);
   ctx.dirty++;
   ctx.out.integer(r);
@@ -301,18 +316,28 @@ function incrDecrGeneric(ctx: ExecCtx, argv: Buffer[], by: Int64): void {
 
 // INCR key
 function incrCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  incrDecrGeneric(ctx, argv, 1);
+  incrDecrGeneric(ctx, keyString(argv[1]!), 1);
+}
+
+function incrDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  incrDecrGeneric(ctx, args.latin1(1), 1);
+  return true;
 }
 
 // DECR key
 function decrCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  incrDecrGeneric(ctx, argv, -1);
+  incrDecrGeneric(ctx, keyString(argv[1]!), -1);
+}
+
+function decrDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  incrDecrGeneric(ctx, args.latin1(1), -1);
+  return true;
 }
 
 // INCRBY key increment
 function incrbyCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const by = int64OrReply(ctx.out, argv[2]!);
-  if (by !== undefined) incrDecrGeneric(ctx, argv, by);
+  if (by !== undefined) incrDecrGeneric(ctx, keyString(argv[1]!), by);
 }
 
 // DECRBY key decrement
@@ -321,7 +346,7 @@ function decrbyCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (by === undefined) return;
   // -INT64_MIN does not fit in int64.
   if (typeof by === 'bigint' && by === -(2n ** 63n)) return ctx.out.error(ERR_DECR_OVERFLOW);
-  incrDecrGeneric(ctx, argv, -by);
+  incrDecrGeneric(ctx, keyString(argv[1]!), -by);
 }
 
 // INCRBYFLOAT key increment

@@ -13,6 +13,7 @@
 import type { ReplyWriter } from './replies.ts';
 import type { Db } from '../shard/keyspace.ts';
 import type { SlowLog } from '../shard/slowlog.ts';
+import type { RequestArgs } from '../ring/codec.ts';
 
 /** Command flags, as Redis's flag letters; the names are what COMMAND prints. */
 export const WRITE = 1 << 0; // may modify the keyspace
@@ -165,6 +166,13 @@ export interface ShardConfig {
 
 export type ShardHandler = (ctx: ExecCtx, argv: Buffer[]) => void;
 
+/**
+ * For the hottest commands, beside the ShardHandler: runs the command reading its arguments in
+ * place from the request (no view per argument, see RequestArgs). Returns false, having done
+ * nothing, when the arguments call for the general handler (SET with options, say).
+ */
+export type DirectHandler = (ctx: ExecCtx, args: RequestArgs) => boolean;
+
 /** What a connection-thread handler sees: the client's state and the server's. */
 export interface ConnCtx {
   out: ReplyWriter;
@@ -264,6 +272,7 @@ export interface CommandSpec {
   readonly runsOn: RunsOn;
   readonly merge: Merge;
   readonly handler?: ShardHandler;
+  readonly direct?: DirectHandler;
   readonly connHandler?: ConnHandler;
   /** For MOVABLEKEYS rows: the key positions, read from the arguments (ZUNIONSTORE's numkeys). */
   readonly keys?: KeyFinder;
@@ -276,6 +285,7 @@ interface RowOptions {
   merge?: Merge;
   connHandler?: ConnHandler;
   keys?: KeyFinder;
+  direct?: DirectHandler;
 }
 
 /** A row that runs on the shard owning its keys unless options say otherwise. */
@@ -299,6 +309,7 @@ export function cmd(
     runsOn: options.runsOn ?? RunsOn.SHARD,
     merge: options.merge ?? Merge.NONE,
     handler,
+    direct: options.direct,
     connHandler: options.connHandler,
     keys: options.keys,
   };

@@ -37,7 +37,7 @@ export function isStatus(r: unknown): r is Status {
 
 const GROW_LINEAR = 1024 * 1024; // past 1 MB grow by 1 MB at a time, as sds does
 /** V8 caps strings near 2^29 chars; bigger values (proto-max-bulk-len allows 512 MB) stay Buffers. */
-const MAX_LATIN1 = 1 << 28;
+export const MAX_LATIN1 = 1 << 28;
 
 export class StringBuf implements TypedValue {
   readonly type = 'string' as const;
