@@ -21,6 +21,8 @@ export interface ServerConfig {
   bind: string[];
   shards: number;
   ioThreads: number;
+  /** The one shard runs on the main thread (no shard worker). */
+  inlineShard: boolean;
   requirePass: string;
   instanceId: string;
   dir: string;
@@ -114,16 +116,23 @@ export function parseCommandLine(argv: readonly string[]): ServerConfig {
 /**
  * One busy thread per core, half of them on connections and half on shards: a command costs
  * the connection thread and the shard about the same CPU (docs/benchmarks.md, CPU per
- * operation). On 2 cores that is the main thread doing the socket work (it beat 1 or 2 I/O
- * workers under redis-benchmark with 50 clients) and one shard (it matched or beat 2 shards at
- * pipeline 1 and 16: a third busy thread only contends for the two cores). Above 2 cores, half
- * of them are I/O workers (the main thread then only accepts) and half are shards.
+ * operation). Above 2 cores, half of them are I/O workers (the main thread then only accepts)
+ * and half are shards. On 2 cores or fewer the main thread does the socket work (it beat 1 or
+ * 2 I/O workers) and runs the one shard itself (inline-shard): with a client on the same
+ * host there is about one core left for the server, and handing each batch to a shard thread
+ * and back (two wake-ups and a context switch each way) cost more than the second thread gave.
  */
-function defaultThreads(raw: Map<string, string>): { shards: number; ioThreads: number } {
+function defaultThreads(raw: Map<string, string>): { shards: number; ioThreads: number; inlineShard: boolean } {
   const cores = availableParallelism();
   const shards = Number(raw.get('shards')) || Math.max(1, Math.floor(cores / 2));
   const io = Number(raw.get('io-threads'));
-  return { shards, ioThreads: io >= 0 ? io : cores > 2 ? Math.floor(cores / 2) : 0 };
+  const ioThreads = io >= 0 ? io : cores > 2 ? Math.floor(cores / 2) : 0;
+  const inline = raw.get('inline-shard');
+  if (inline === 'yes' && (shards !== 1 || ioThreads !== 0)) {
+    throw new ConfigError(`inline-shard yes needs shards 1 and io-threads 0 (got shards ${shards}, io-threads ${ioThreads})`);
+  }
+  const threadsLeftToDefaults = raw.get('shards') === '0' && raw.get('io-threads') === '-1';
+  return { shards, ioThreads, inlineShard: inline === 'yes' || (inline === 'auto' && threadsLeftToDefaults && cores <= 2) };
 }
 
 function parseOutputLimit(text: string): OutputLimit {
@@ -147,12 +156,13 @@ function parseSaveRules(text: string): [number, number][] {
 }
 
 export function fromRaw(raw: Map<string, string>): ServerConfig {
-  const { shards, ioThreads } = defaultThreads(raw);
+  const { shards, ioThreads, inlineShard } = defaultThreads(raw);
   return {
     port: Number(raw.get('port')),
     bind: raw.get('bind')!.split(/\s+/).filter(Boolean),
     shards,
     ioThreads,
+    inlineShard,
     requirePass: raw.get('requirepass')!,
     instanceId: raw.get('instance-id')!,
     dir: raw.get('dir')!,

@@ -28,6 +28,9 @@ export const DIRECTIVES: readonly Directive[] = [
   d('bind', 'list', '127.0.0.1'),
   d('shards', 'int', '0', { min: 0 }), // 0: half the cores, at least one (config.ts defaultThreads)
   d('io-threads', 'int', '-1', { min: -1 }), // -1: chosen from the core count
+  // yes: the one shard runs on the main thread, no shard worker (needs shards 1, io-threads 0);
+  // auto: yes when shards and io-threads are left to their defaults on 2 cores or fewer
+  d('inline-shard', 'enum', 'auto', { values: ['auto', 'yes', 'no'] }),
   d('requirepass', 'string', ''),
   d('instance-id', 'string', ''),
   d('dir', 'string', './data'),

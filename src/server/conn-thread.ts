@@ -22,6 +22,7 @@ import { PubSubHub } from './pubsub.ts';
 import { ThreadBus } from './thread-bus.ts';
 import { Clients } from './clients.ts';
 import { Monitors } from './monitor.ts';
+import type { InlineShard } from '../shard/inline.ts';
 
 export interface ConnThreadOptions {
   id: number;
@@ -32,6 +33,8 @@ export interface ConnThreadOptions {
   /** Seconds a client may stay idle before it is closed (0: forever), as Redis's `timeout`. */
   idleTimeout: number;
   server: ConnServerInfo;
+  /** inline-shard: the one shard, run on this thread. */
+  inlineShard?: InlineShard;
 }
 
 /** Request ids wrap at 2^32; far more than can ever be in flight at once. */
@@ -64,6 +67,7 @@ export class ConnThread {
   private flushing: Connection[] = [];
   /** Every connection of this thread reads into this one buffer (see read-buffer.ts). */
   readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  private readonly inline: InlineShard | null;
 
   constructor(options: ConnThreadOptions) {
     const t = options.topology;
@@ -83,7 +87,10 @@ export class ConnThread {
     this.clients = new Clients(this.connections, this.bus);
     this.monitors = new Monitors(this.gauges, this.bus);
     if (options.idleTimeout > 0) setInterval(() => this.closeIdle(), 1000).unref();
-    this.awaitReplies();
+    this.inline = options.inlineShard ?? null;
+    // An inline shard's replies are drained as soon as it has run; shard threads ring for them.
+    if (this.inline !== null) this.inline.onReplies = () => this.drainReplies();
+    else this.awaitReplies();
   }
 
   /** Takes over an accepted socket. */
@@ -195,9 +202,21 @@ export class ConnThread {
     setImmediate(this.flush);
   }
 
-  /** Pushes staged requests, rings each shard that got some once, writes client output. */
+  /**
+   * Pushes staged requests, rings each shard that got some once (or runs the inline shard),
+   * writes client output.
+   */
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    if (this.inline !== null) {
+      // A request ring too full for the whole batch empties each time the shard runs.
+      while (this.dirtyShards[0]) {
+        this.dirtyShards[0] = !this.writers[0]!.flush();
+        this.inline.run();
+      }
+      this.flushConnections();
+      return;
+    }
     let backlog = false;
     for (let s = 0; s < this.shardCount; s++) {
       if (!this.dirtyShards[s]) continue;

@@ -16,6 +16,8 @@ export interface ServerInfoData {
   instanceId: string;
   shardCount: number;
   ioThreads: number;
+  /** Shard worker threads: 0 with inline-shard (the main thread runs the shard). */
+  shardThreads: number;
   databases: number;
   port: number;
   pid: number;
@@ -60,6 +62,7 @@ export function serverInfoFor(data: ServerInfoData): ConnServerInfo {
             ['hz', 10],
             ['shards', data.shardCount],
             ['io_threads', data.ioThreads],
+            ['shard_threads', data.shardThreads],
             ['config_file', data.configFile],
           ]),
         ],

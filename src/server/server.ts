@@ -1,7 +1,8 @@
 /**
- * The master process's main thread: makes the shared topology, starts the shard workers, the
- * replicator and the I/O workers, listens, and hands every accepted socket to a connection
- * thread (round robin over the I/O workers, or itself with io-threads 0). Owns shutdown.
+ * The master process's main thread: makes the shared topology, starts the shard workers (or,
+ * with inline-shard, the one shard on itself), the replicator and the I/O workers, listens, and
+ * hands every accepted socket to a connection thread (round robin over the I/O workers, or
+ * itself with io-threads 0). Owns shutdown.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { Worker } from 'node:worker_threads';
 import type { ServerConfig } from '../config/config.ts';
 import { StartupError } from '../errors.ts';
 import { planStart, settleManifest } from '../log/startup.ts';
-import { CONTROL_STOP, CONTROL_STOP_LOG, createTopology, type Topology } from '../ring/topology.ts';
+import { CONTROL_NO_SAVE, CONTROL_STOP, CONTROL_STOP_LOG, createTopology, type Topology } from '../ring/topology.ts';
+import { InlineShard } from '../shard/inline.ts';
+import { openShard, type OpenShardOptions, type ShardLoaded } from '../shard/open.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { ConnThread } from './conn-thread.ts';
 import { serverInfoFor, type ServerInfoData } from './server-info.ts';
@@ -18,13 +21,6 @@ import { serverInfoFor, type ServerInfoData } from './server-info.ts';
 const SHARD_ENTRY = new URL('../shard/worker.ts', import.meta.url);
 const IO_ENTRY = new URL('./io-worker.ts', import.meta.url);
 const REPLICATOR_ENTRY = new URL('../log/replicator.ts', import.meta.url);
-
-interface LoadedMessage {
-  records: number;
-  ms: number;
-  offset: number;
-  snapshot: string | null;
-}
 
 /** How long a stopping shard may take: it may be writing its last snapshot. */
 const SHARD_EXIT_TIMEOUT_MS = 60_000;
@@ -54,6 +50,8 @@ export class Server {
   readonly config: ServerConfig;
   readonly topology: Topology;
   private readonly shards: Worker[] = [];
+  /** inline-shard: the one shard, on this thread. */
+  private inline: InlineShard | null = null;
   private readonly ioWorkers: Worker[] = [];
   private replicator: Worker | null = null;
   private local: ConnThread | null = null;
@@ -75,9 +73,9 @@ export class Server {
     const plan = planStart(c.dir, c.shards, (line) => console.log(line));
     const durable = new BigInt64Array(this.topology.durable);
     plan.startOffsets.forEach((offset, i) => (durable[i] = BigInt(offset)));
-    const loaded: Promise<LoadedMessage>[] = [];
+    const loaded: Promise<ShardLoaded>[] = [];
     for (let id = 0; id < c.shards; id++) {
-      const worker = this.spawn(SHARD_ENTRY, {
+      const options: OpenShardOptions = {
         id,
         topology: this.topology,
         databases: c.databases,
@@ -100,7 +98,14 @@ export class Server {
           saveRules: c.saveRules,
           durable: this.topology.durable,
         },
-      });
+      };
+      if (c.inlineShard) {
+        const { shard, loaded: done } = openShard(options);
+        this.inline = new InlineShard(shard, c.hz);
+        loaded.push(Promise.resolve(done));
+        continue;
+      }
+      const worker = this.spawn(SHARD_ENTRY, options);
       this.shards.push(worker);
       loaded.push(new Promise((resolve) => worker.once('message', resolve)));
     }
@@ -125,6 +130,7 @@ export class Server {
       instanceId: c.instanceId,
       shardCount: c.shards,
       ioThreads: c.ioThreads,
+      shardThreads: this.shards.length,
       databases: c.databases,
       port: this.port,
       pid: process.pid,
@@ -136,7 +142,7 @@ export class Server {
     };
     const thread = { topology: this.topology, protoMaxBulkLen: c.protoMaxBulkLen, outputLimitHard: c.outputLimitNormal.hard, maxClients: c.maxClients, idleTimeout: Number(c.raw.get('timeout')) };
     if (c.ioThreads === 0) {
-      this.local = new ConnThread({ id: 0, ...thread, server: serverInfoFor(info) });
+      this.local = new ConnThread({ id: 0, ...thread, server: serverInfoFor(info), inlineShard: this.inline ?? undefined });
     } else {
       for (let id = 0; id < c.ioThreads; id++) this.ioWorkers.push(this.spawn(IO_ENTRY, { thread: { id, ...thread }, info }));
     }
@@ -186,6 +192,7 @@ export class Server {
     const control = new Int32Array(this.topology.control);
     Atomics.store(control, CONTROL_STOP, 1);
     for (const sab of this.topology.shardBells) new Doorbell(sab).ring();
+    this.inline?.close(Atomics.load(control, CONTROL_NO_SAVE) !== 0);
     // A shard may write a snapshot on its way out (appendonly no with save rules): give it time.
     // (Not .map(exited): map would pass each index as the timeout, terminating shards at once.)
     await Promise.all([...this.shards.map((w) => exited(w, SHARD_EXIT_TIMEOUT_MS)), ...this.ioWorkers.map((w) => exited(w))]);

@@ -214,8 +214,18 @@ export class Shard {
     return backlog;
   }
 
-  /** Shutdown: pushes every staged log record, waiting for the replicator to make room. */
-  flushLog(): void {
+  /**
+   * Shutdown: pushes what is staged, writes the last snapshot (unless noSave), and makes sure
+   * what that logged reaches the replicator, which runs until every shard has closed.
+   */
+  close(noSave: boolean): void {
+    this.flush();
+    this.persistence.close(noSave);
+    this.flushLog();
+  }
+
+  /** Pushes every staged log record, waiting for the replicator to make room. */
+  private flushLog(): void {
     const pause = new Int32Array(new SharedArrayBuffer(4));
     while (!this.log.flush()) {
       this.logBell.ring();

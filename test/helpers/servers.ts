@@ -57,16 +57,19 @@ export interface RedisOptions {
 export interface SlotkvOptions {
   shards?: number;
   ioThreads?: number;
+  /** inline-shard yes: the one shard on the main thread (what 2-core hosts run by default). */
+  inline?: boolean;
   /** Extra arguments, e.g. ['--requirepass', 'x'] or any '--directive value'. */
   args?: string[];
   /** A data directory to use (and keep) instead of a fresh temp dir: restart tests. */
   dir?: string;
 }
 
-/** The two configurations every slotkv-facing suite runs in (use with describe.each). */
-export const SLOTKV_CONFIGS: readonly { name: string; shards: number; ioThreads: number }[] = [
+/** The configurations every slotkv-facing suite runs in (use with describe.each). */
+export const SLOTKV_CONFIGS: readonly { name: string; shards: number; ioThreads: number; inline?: boolean }[] = [
   { name: 'shards 1, io-threads 0', shards: 1, ioThreads: 0 },
   { name: 'shards 3, io-threads 2', shards: 3, ioThreads: 2 },
+  { name: 'inline shard', shards: 1, ioThreads: 0, inline: true },
 ];
 
 /** Asks the kernel for a free TCP port by binding port 0, then releases it. */
@@ -145,6 +148,7 @@ export async function startSlotkv(opts: SlotkvOptions = {}): Promise<ServerHandl
       '--bind', HOST,
       '--shards', String(opts.shards ?? 1),
       '--io-threads', String(opts.ioThreads ?? 0),
+      '--inline-shard', opts.inline ? 'yes' : 'no',
       '--dir', dir,
       ...(opts.args ?? []),
     ],

@@ -63,9 +63,10 @@ async function missing(server: ServerHandle, acks: Ack[]): Promise<Ack[]> {
 }
 
 describe.each([
-  { policy: 'always', shards: 2, ioThreads: 0 },
-  { policy: 'everysec', shards: 3, ioThreads: 2 },
-])('kill -9 with appendfsync $policy', ({ policy, shards, ioThreads }) => {
+  { policy: 'always', shards: 2, ioThreads: 0, inline: false },
+  { policy: 'always', shards: 1, ioThreads: 0, inline: true },
+  { policy: 'everysec', shards: 3, ioThreads: 2, inline: false },
+])('kill -9 with appendfsync $policy, shards $shards, inline $inline', ({ policy, shards, ioThreads, inline }) => {
   const dir = mkdtempSync(join(tmpdir(), `slotkv-crash-${policy}-`));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -74,12 +75,12 @@ describe.each([
     for (let round = 0; round < ROUNDS; round++) {
       // A snapshot in the middle of one round puts a snapshot plus a log tail on the restart path.
       const args = ['--appendfsync', policy, '--save', round === 1 ? '1 1' : ''];
-      const server = await startSlotkv({ shards, ioThreads, dir, args });
+      const server = await startSlotkv({ shards, ioThreads, inline, dir, args });
       // Whatever earlier rounds found after their restart is still there.
       expect(await missing(server, all)).toEqual([]);
       const { acks, killedAt } = await loadUntilKilled(server, round, 1500);
       expect(acks.length).toBeGreaterThan(100);
-      const restarted = await startSlotkv({ shards, ioThreads, dir, args: ['--appendfsync', policy, '--save', ''] });
+      const restarted = await startSlotkv({ shards, ioThreads, inline, dir, args: ['--appendfsync', policy, '--save', ''] });
       const lost = await missing(restarted, acks);
       if (policy === 'always') {
         expect(lost).toEqual([]);

@@ -38,10 +38,14 @@ function exchange(socket: net.Socket, request: Buffer, length: number, pauseMs: 
   });
 }
 
-describe.each([0, 2])('large replies to a slow reader, io-threads %i', (ioThreads) => {
+describe.each([
+  { name: 'io-threads 0', shards: 2, ioThreads: 0 },
+  { name: 'io-threads 2', shards: 2, ioThreads: 2 },
+  { name: 'inline shard', shards: 1, ioThreads: 0, inline: true },
+])('large replies to a slow reader, $name', (config) => {
   let server: ServerHandle;
   beforeAll(async () => {
-    server = await startSlotkv({ shards: 2, ioThreads, args: ['--save', '', '--appendonly', 'no'] });
+    server = await startSlotkv({ ...config, args: ['--save', '', '--appendonly', 'no'] });
   });
   afterAll(async () => {
     await server.stop();

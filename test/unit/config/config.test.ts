@@ -21,6 +21,17 @@ describe('configuration', () => {
     expect(parseCommandLine(['--shards', '3', '--io-threads', '0'])).toMatchObject({ shards: 3, ioThreads: 0 });
   });
 
+  it('runs the shard on the main thread by default on 2 cores or fewer, and when asked', () => {
+    const cores = availableParallelism();
+    expect(parseCommandLine([]).inlineShard).toBe(cores <= 2);
+    // Threads chosen by hand mean shard workers unless inline-shard says otherwise.
+    expect(parseCommandLine(['--shards', '1', '--io-threads', '0']).inlineShard).toBe(false);
+    expect(parseCommandLine(['--shards', '1', '--io-threads', '0', '--inline-shard', 'yes']).inlineShard).toBe(true);
+    expect(parseCommandLine(['--inline-shard', 'no']).inlineShard).toBe(false);
+    expect(() => parseCommandLine(['--shards', '2', '--io-threads', '0', '--inline-shard', 'yes'])).toThrow(/inline-shard yes needs shards 1 and io-threads 0/);
+    expect(() => parseCommandLine(['--shards', '1', '--io-threads', '2', '--inline-shard', 'yes'])).toThrow(/inline-shard/);
+  });
+
   it('reads a redis.conf file and lets flags override it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slotkv-conf-'));
     const file = join(dir, 'redis.conf');
