@@ -35,6 +35,7 @@ export function sampleThreads(pid: number): ThreadSample[] {
 
 export interface ThreadLayout {
   kind: 'slotkv' | 'redis';
+  /** Shard worker threads (0 with inline-shard). */
   shards: number;
   ioThreads: number;
 }

@@ -118,7 +118,8 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
   if (spec.kind === 'slotkv') {
     const info = await command(port, 'INFO', 'server');
     const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-    layout = { kind: 'slotkv', shards: field('shards'), ioThreads: field('io_threads') };
+    // Shard worker threads, as spawned: none with inline-shard (the main thread runs the shard).
+    layout = { kind: 'slotkv', shards: field('shard_threads'), ioThreads: field('io_threads') };
   }
   return { spec, port, pid: child.pid!, layout, stop };
 }
