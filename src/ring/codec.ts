@@ -85,55 +85,72 @@ export function readArgs(buf: Buffer, pos: number, into: Buffer[]): void {
 }
 
 /**
- * A request's arguments located where they lie in the inbox, with no Buffer view per argument:
- * the hot commands (GET, SET, INCR ...) read their key and value straight from the ring through
- * it. A view costs ~100 ns to make (it goes through the C++ side for its ArrayBuffer) and a
- * write barrier to store into a long-lived argv array; at pipeline 16 those were a quarter of a
- * shard's time. `views()` makes the argv array the other handlers take.
+ * A request's arguments located where they lie (in the shard's inbox, or with inline-shard in
+ * the connection's read), with no Buffer view per argument: the hot commands (GET, SET, INCR
+ * ...) read their key and value in place through it. A view costs ~100 ns to make (it goes
+ * through the C++ side for its ArrayBuffer) and a write barrier to store into a long-lived argv
+ * array; at pipeline 16 those were a quarter of a shard's time. `views()` makes the argv array
+ * the other handlers take.
  */
 export class RequestArgs {
   buf: Buffer = Buffer.alloc(0);
   count = 0;
-  /** Where argc starts and the last argument ends: a write-log record repeats these bytes. */
-  from = 0;
-  to = 0;
-  /** Argument i's first byte at [2i], its length at [2i + 1]. */
-  private spans = new Int32Array(32);
+  /** Argument i is buf[starts[i], ends[i]). */
+  private starts = new Int32Array(16);
+  private ends = new Int32Array(16);
 
   /** Locates the args written by writeArgs at buf[pos]. */
   read(buf: Buffer, pos: number): void {
-    this.buf = buf;
-    this.from = pos;
     const argc = getU32(buf, pos);
     pos += 4;
-    if (this.spans.length < 2 * argc) this.spans = new Int32Array(2 * argc);
-    const spans = this.spans;
+    this.reset(buf, argc);
+    const { starts, ends } = this;
     for (let i = 0; i < argc; i++) {
       const len = getU32(buf, pos);
       pos += 4;
-      spans[2 * i] = pos;
-      spans[2 * i + 1] = len;
+      starts[i] = pos;
+      ends[i] = pos + len;
       pos += len;
     }
+  }
+
+  /** Locates args held as buf[starts[i], ends[i]), i < argc (a framed command). */
+  locate(buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number): void {
+    this.reset(buf, argc);
+    for (let i = 0; i < argc; i++) {
+      this.starts[i] = starts[i]!;
+      this.ends[i] = ends[i]!;
+    }
+  }
+
+  private reset(buf: Buffer, argc: number): void {
+    this.buf = buf;
     this.count = argc;
-    this.to = pos;
+    if (this.starts.length < argc) {
+      this.starts = new Int32Array(argc);
+      this.ends = new Int32Array(argc);
+    }
   }
 
   length(i: number): number {
-    return this.spans[2 * i + 1]!;
+    return this.ends[i]! - this.starts[i]!;
   }
 
   /** Argument i as a latin1 string (a key, or a value to keep). */
   latin1(i: number): string {
-    const start = this.spans[2 * i]!;
-    return latin1(this.buf, start, start + this.spans[2 * i + 1]!);
+    return latin1(this.buf, this.starts[i]!, this.ends[i]!);
   }
 
-  /** Every argument as a view into the inbox, in `into` (reused; see readArgs). */
+  /** Appends argc and the args as writeArgs does (a write-log record of the request). */
+  write(out: ReplyWriter): void {
+    writeArgRanges(out, this.buf, this.starts, this.ends, this.count);
+  }
+
+  /** Every argument as a view, in `into` (reused; see readArgs). */
   views(into: Buffer[]): Buffer[] {
-    const { buf, spans, count } = this;
+    const { buf, starts, ends, count } = this;
     if (into.length !== count) into.length = count;
-    for (let i = 0; i < count; i++) into[i] = buf.subarray(spans[2 * i]!, spans[2 * i]! + spans[2 * i + 1]!);
+    for (let i = 0; i < count; i++) into[i] = buf.subarray(starts[i]!, ends[i]!);
     return into;
   }
 }

@@ -67,7 +67,8 @@ export class ConnThread {
   private flushing: Connection[] = [];
   /** Every connection of this thread reads into this one buffer (see read-buffer.ts). */
   readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
-  private readonly inline: InlineShard | null;
+  /** inline-shard: the one shard, run on this thread (dispatch runs hot commands on it). */
+  readonly inline: InlineShard | null;
 
   constructor(options: ConnThreadOptions) {
     const t = options.topology;
@@ -209,11 +210,12 @@ export class ConnThread {
   private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.inline !== null) {
+      // Run even with nothing staged: commands run as they were framed may have logged writes.
       // A request ring too full for the whole batch empties each time the shard runs.
-      while (this.dirtyShards[0]) {
-        this.dirtyShards[0] = !this.writers[0]!.flush();
+      do {
+        if (this.dirtyShards[0]) this.dirtyShards[0] = !this.writers[0]!.flush();
         this.inline.run();
-      }
+      } while (this.dirtyShards[0]);
       this.flushConnections();
       return;
     }

@@ -99,6 +99,14 @@ export class Connection {
     else this.queue.push(Pending.done(Buffer.from(bytes)));
   }
 
+  /**
+   * Where a reply made now may go straight away: the output buffer while nothing is ahead of
+   * it in the reply order, else null.
+   */
+  outputIfInTurn(): ReplyWriter | null {
+    return this.queue.isEmpty() && !this.closing ? this.out : null;
+  }
+
   /** True while a command of this client is parked in a shard (BLPOP and friends). */
   waitsOnBlocking(): boolean {
     return this.queue.toArray().some((p) => p.blockedAt !== null && p.reply === null);

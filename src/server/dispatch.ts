@@ -64,6 +64,11 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
   }
   conn.lastCommand = spec.name;
   const thread = conn.thread;
+  if (spec.direct !== undefined && thread.inline !== null) {
+    // inline-shard: a hot command with nothing ahead of it runs now, no ring either way.
+    const out = conn.outputIfInTurn();
+    if (out !== null && thread.inline.runFramed(conn.db, spec, cmd, out)) return;
+  }
   const shard = thread.slotTable[slotOfBytes(cmd.data, cmd.starts[key]!, cmd.ends[key]!)]!;
   const pending = new Pending(1, spec);
   conn.enqueue(pending);

@@ -1,15 +1,26 @@
 /**
  * inline-shard: the one shard runs on the main thread, which is also the connection thread.
  * It is the same Shard a worker runs, behind the same rings; what changes is who steps it.
- * The connection thread steps it right after pushing a turn's requests (instead of ringing a
- * doorbell) and drains the replies at once (instead of waiting to be woken), and a timer does
- * what the worker's timed sleep does: periodic work (expiry, snapshot slices, save rules) and
- * the deadlines of blocked commands.
+ * The connection thread steps it at the end of each event-loop turn, right after pushing the
+ * turn's requests (instead of ringing a doorbell), and drains the replies at once (instead of
+ * waiting to be woken); a timer does what the worker's timed sleep does: periodic work (expiry,
+ * snapshot slices, save rules) and the deadlines of blocked commands.
+ *
+ * The hottest commands (rows with a direct handler) skip the rings altogether when nothing is
+ * ahead of them in their connection's reply order: runFramed() runs them as they are framed,
+ * their reply written straight into the client's output. Within a connection, order holds
+ * (anything behind a command in a ring goes through the ring too); across connections, a
+ * command framed in the same turn as another's ring request may run before it, as two
+ * concurrent commands may in any order. Under appendfsync always, writes keep to the rings,
+ * whose replies wait for the fsync.
  *
  * Why: on a 2-core host with the clients on the same machine, about one core is left for the
  * server, and a batch handed to a shard thread and back costs two wake-ups and a context switch
  * each way. Measured in docs/benchmarks.md (tuning log, fourth round).
  */
+import type { ReplyWriter } from '../commands/replies.ts';
+import { WRITE, type CommandSpec } from '../commands/table.ts';
+import type { FramedArgs } from '../server/framer.ts';
 import type { Shard } from './shard.ts';
 
 export class InlineShard {
@@ -21,6 +32,8 @@ export class InlineShard {
   /** When the timer fires next (ms since the epoch). */
   private dueAt: number;
   private closed = false;
+  /** Set when a turn ends: the next command framed must read the clock first. */
+  private clockStale = true;
 
   constructor(shard: Shard, hz: number) {
     this.shard = shard;
@@ -29,8 +42,27 @@ export class InlineShard {
     this.timer = setTimeout(this.tick, this.idleMs).unref();
   }
 
-  /** Runs every request pushed so far and hands their replies over, until nothing is left. */
+  /**
+   * Runs a command with a direct handler now, its reply into `out`; false when it must go
+   * through the rings instead (a write whose reply waits for the fsync).
+   */
+  runFramed(db: number, spec: CommandSpec, cmd: FramedArgs, out: ReplyWriter): boolean {
+    if ((spec.flags & WRITE) !== 0 && this.shard.persistence.syncsEveryWrite) return false;
+    if (this.clockStale) {
+      this.shard.setClock(Date.now());
+      this.clockStale = false;
+    }
+    this.shard.runFramed(db, spec, cmd.data, cmd.starts, cmd.ends, cmd.argc, out);
+    return true;
+  }
+
+  /**
+   * Runs every request pushed so far and hands their replies over, until nothing is left; and
+   * pushes what commands run by runFramed() logged. The connection thread calls it at the end
+   * of every turn.
+   */
   run(): void {
+    this.clockStale = true;
     for (;;) {
       const busy = this.shard.step();
       this.onReplies();

@@ -172,9 +172,7 @@ export class Shard {
    */
   step(): boolean {
     const now = Date.now();
-    this.ctx.now = now;
-    for (const db of this.dbs) db.now = now;
-    if (this.slowlog.enabled) this.clockMark = performance.now();
+    this.setClock(now);
     let handled = 0;
     for (let t = 0; t < this.readers.length; t++) {
       handled += this.readers[t]!.drain((buf, start) => this.execute(t, buf, start));
@@ -185,6 +183,13 @@ export class Shard {
     const backlog = this.flush();
     if (now >= this.nextCronAt) this.cron(now);
     return handled > 0 || backlog;
+  }
+
+  /** Fixes the time commands see (expiry, ctx.now) until the next call: once per batch. */
+  setClock(now: number): void {
+    this.ctx.now = now;
+    for (const db of this.dbs) db.now = now;
+    if (this.slowlog.enabled) this.clockMark = performance.now();
   }
 
   /**
@@ -258,12 +263,37 @@ export class Shard {
    */
   private run(thread: number, reqId: number, dbIndex: number, spec: CommandSpec, given: Buffer[] | null): boolean {
     const writer = this.replyWriters[thread]!;
-    const ctx = this.ctx;
     const out = writer.out;
     const at = writer.beginMessage();
     out.ensure(4);
     putU32(out.buf, out.len, reqId);
     out.len += 4;
+    if (this.invoke(dbIndex, spec, given, out)) {
+      writer.abandonMessage(at);
+      return true;
+    }
+    writer.endMessage(at);
+    this.repliedTo[thread] = true;
+    return false;
+  }
+
+  /**
+   * inline-shard: runs a command framed in the connection thread's read, its reply written
+   * straight into the client's output `out`: no ring either way. Only rows with a direct
+   * handler come here (they never park), and only when nothing is ahead of the command in its
+   * connection's reply order. The slow log times it on its own (two clock reads), since what
+   * ran on the thread since the last command is the connection's work, not the shard's.
+   */
+  runFramed(dbIndex: number, spec: CommandSpec, buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number, out: ReplyWriter): void {
+    this.args.locate(buf, starts, ends, argc);
+    if (this.slowlog.enabled) this.clockMark = performance.now();
+    this.invoke(dbIndex, spec, null, out);
+    if (this.blocking.hasReady()) this.serveReady();
+  }
+
+  /** Runs one command, its reply written into out; true when it parked instead (no reply). */
+  private invoke(dbIndex: number, spec: CommandSpec, given: Buffer[] | null, out: ReplyWriter): boolean {
+    const ctx = this.ctx;
     const replyStart = out.len;
     ctx.out = out;
     ctx.db = this.dbs[dbIndex]!;
@@ -289,12 +319,7 @@ export class Shard {
     if (this.slowlog.enabled) this.timeCommand(spec, argv);
     if (ctx.dirty > 0 && !this.propagated) this.appendLog(dbIndex, argv);
     if (ctx.dirty > 0 && this.watches.size > 0) this.touchWatched(spec, argv ?? this.args.views(this.argv), dbIndex);
-    if (this.parked !== null) {
-      writer.abandonMessage(at);
-      return true;
-    }
-    writer.endMessage(at);
-    this.repliedTo[thread] = true;
+    if (this.parked !== null) return true;
     this.stats.commandsProcessed++;
     return false;
   }
@@ -428,13 +453,12 @@ export class Shard {
     this.stats.logRecords++;
   }
 
-  /** Stages the request in `this.args` as a LOG_COMMAND record: its argument bytes as they are. */
+  /** Stages the request in `this.args` as a LOG_COMMAND record, its arguments as received. */
   private appendRequestRecord(dbIndex: number): number {
-    const { buf, from, to } = this.args;
     const out = this.log.out;
     const at = this.log.beginMessage();
     writeLogHeader(out, LOG_COMMAND, dbIndex);
-    out.raw(buf.subarray(from, to));
+    this.args.write(out);
     this.log.endMessage(at);
     return out.len - at - 4;
   }

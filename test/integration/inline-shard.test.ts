@@ -50,6 +50,22 @@ describe('inline shard', () => {
     expect(took).toBeLessThan(600);
   });
 
+  it('keeps the order of a connection whose hot commands follow one that waits', async () => {
+    // GET, SET and INCR run as they are framed unless something is ahead of them, as the
+    // parked BLPOP is here: then they queue behind it through the ring.
+    const replies = await c.pipeline([
+      ['SET', 'k', '1'], ['BLPOP', 'empty', '0.2'], ['GET', 'k'], ['INCR', 'n'], ['SET', 'k', '2'], ['GET', 'k'],
+    ]);
+    expect(replies.map(text)).toEqual(['+OK\r\n', '*-1\r\n', '$1\r\n1\r\n', ':1\r\n', '+OK\r\n', '$1\r\n2\r\n']);
+  });
+
+  it('judges expiry at the time of the command, not of the last batch', async () => {
+    await c.call('SET', 'brief', 'v', 'PX', '100');
+    expect(text(await c.call('GET', 'brief'))).toBe('$1\r\nv\r\n');
+    await sleep(150);
+    expect(text(await c.call('GET', 'brief'))).toBe('$-1\r\n');
+  });
+
   it('runs a pipelined batch larger than its rings, replies whole and in order', async () => {
     const value = 'x'.repeat(1000);
     const count = 3000; // ~3 MB each way, the request and reply rings hold 1 MB
@@ -70,6 +86,39 @@ describe('inline shard', () => {
       inProgress = /rdb_bgsave_in_progress:1/.test(text(await c.call('INFO', 'persistence')));
     }
     expect(inProgress).toBe(false);
+  });
+});
+
+describe('inline shard, slow log', () => {
+  it('records the hot commands it runs as they are framed, with their arguments', async () => {
+    const server = await startSlotkv({ inline: true, args: ['--save', '', '--appendonly', 'no', '--slowlog-log-slower-than', '0'] });
+    try {
+      const c = await RespClient.connect(server.port);
+      await c.call('SLOWLOG', 'RESET');
+      await c.pipeline([['SET', 'a', '1'], ['GET', 'a'], ['INCR', 'n']]);
+      const got = text(await c.call('SLOWLOG', 'GET', '3'));
+      expect(got).toContain('*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n');
+      expect(got).toContain('*2\r\n$3\r\nGET\r\n$1\r\na\r\n');
+      expect(got).toContain('*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n');
+      c.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('does not put the time between commands on the next one', async () => {
+    const server = await startSlotkv({ inline: true, args: ['--save', '', '--appendonly', 'no', '--slowlog-log-slower-than', '20000'] });
+    try {
+      const c = await RespClient.connect(server.port);
+      for (let i = 0; i < 5; i++) {
+        await c.call('GET', 'a');
+        await sleep(30);
+      }
+      expect(text(await c.call('SLOWLOG', 'LEN'))).toBe(':0\r\n');
+      c.close();
+    } finally {
+      await server.stop();
+    }
   });
 });
 
