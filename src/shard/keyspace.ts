@@ -7,15 +7,20 @@
  * string encoding) or an object that carries its `type` (a StringBuf for strings that are
  * being appended to or bit-twiddled, and the collection types).
  *
- * Each slot has its own KeyTable (key-table.ts): key to value and last access in whole seconds
- * (Redis's LRU clock resolution, for OBJECT IDLETIME), in parallel arrays rather than a Map of
- * entry objects, which is most of what keeps a small key near Redis's size. Grouping by slot is
- * what lets SCAN walk whole slots (so a cursor survives deletions), RANDOMKEY pick a slot, and
- * data move between shards by slot; keeping the clock beside the value makes an access one hash
- * lookup.
+ * Keys live in KeyTables (key-table.ts): key to value and last access in whole seconds (Redis's
+ * LRU clock resolution, for OBJECT IDLETIME), in parallel arrays rather than a Map of entry
+ * objects, which is most of what keeps a small key near Redis's size; keeping the clock beside
+ * the value makes an access one hash lookup. One table holds the keys of 16 consecutive slots
+ * (a slot group), and a count per slot says which slots hold keys. Grouping by slot is what
+ * lets SCAN walk whole slots (so a cursor survives deletions), RANDOMKEY pick a slot, and data
+ * move between shards by slot. Why 16 slots and not one table per slot: with few keys per
+ * slot (10,000 keys spread over 16384 slots), a lookup went through a table of its own, five
+ * objects' worth of cache misses; a table per group keeps the tables 16 times fewer and
+ * denser, ~20% of the CPU of a pipelined GET or SET (docs/benchmarks.md). Reading one slot's
+ * keys filters its group's table (SCAN, RANDOMKEY: one slot hash per key of the group).
  *
- * Invariants: a key is in `expires` only if it is in its slot's map; `count` is the number of
- * keys in all slot maps; an empty slot has no map.
+ * Invariants: a key is in `expires` only if it is in its group's table; `slotCounts[s]` is the
+ * number of keys of slot s in the tables; `count` is their sum; an empty group has no table.
  */
 import { SLOT_COUNT, slotOfLatin1 } from '../routing/slot.ts';
 import { hashLatin1, KeyTable } from './key-table.ts';
@@ -51,9 +56,15 @@ export interface KeyView {
   readonly size: number;
 }
 
+/** Slots per KeyTable: slot >> GROUP_SHIFT is the table's index. */
+const GROUP_SHIFT = 4;
+const GROUP_COUNT = SLOT_COUNT >> GROUP_SHIFT;
+
 export class Db {
   readonly expires = new Map<string, number>();
-  private readonly slots: (KeyTable | undefined)[] = new Array(SLOT_COUNT);
+  private readonly groups: (KeyTable | undefined)[] = new Array(GROUP_COUNT);
+  /** Keys per slot; made with the first key (16 dbs per shard, most of them never used). */
+  private slotCounts: Uint32Array | null = null;
   private count = 0;
 
   /** The shard sets this before each batch so that expiry is judged at one instant per batch. */
@@ -105,7 +116,7 @@ export class Db {
 
   /** Seconds since key was last read or written (OBJECT IDLETIME); 0 for a missing key. */
   idleSeconds(key: string): number {
-    const table = this.slots[slotOfLatin1(key)];
+    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
     const i = table === undefined ? -1 : table.find(key, hashLatin1(key));
     return i === -1 ? 0 : Math.max(0, this.clock() - table!.clockOf(i));
   }
@@ -122,17 +133,19 @@ export class Db {
   set(key: string, value: Value, keepTtl = false): void {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
-    let table = (this.slots[slot] ??= new KeyTable());
+    const group = slot >> GROUP_SHIFT;
+    let table = (this.groups[group] ??= new KeyTable());
     const hash = hashLatin1(key);
     let i = table.find(key, hash);
     if (i !== -1 && this.isExpired(key)) {
       this.delete(key);
       this.onExpired?.(key);
-      table = this.slots[slot] ??= new KeyTable(); // the delete may have dropped an emptied table
+      table = this.groups[group] ??= new KeyTable(); // the delete may have dropped an emptied table
       i = -1;
     }
     if (i === -1) {
       table.add(key, hash, value, this.clock());
+      (this.slotCounts ??= new Uint32Array(SLOT_COUNT))[slot]!++;
       this.count++;
       return;
     }
@@ -144,9 +157,11 @@ export class Db {
   delete(key: string): boolean {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
-    const table = this.slots[slot];
+    const group = slot >> GROUP_SHIFT;
+    const table = this.groups[group];
     if (table === undefined || !table.delete(key, hashLatin1(key))) return false;
-    if (table.size === 0) this.slots[slot] = undefined;
+    if (table.size === 0) this.groups[group] = undefined;
+    this.slotCounts![slot]!--;
     this.count--;
     this.expires.delete(key);
     return true;
@@ -170,53 +185,59 @@ export class Db {
 
   clear(): void {
     this.beforeClear?.();
-    this.slots.fill(undefined);
+    this.groups.fill(undefined);
+    this.slotCounts?.fill(0);
     this.count = 0;
     this.expires.clear();
   }
 
   /** Swaps one slot's keys (and their expiries) with another db's (SWAPDB replayed by slot). */
   exchangeSlot(other: Db, slot: number): void {
-    const mine = this.slots[slot];
-    const theirs = other.slots[slot];
-    const takeExpiries = (keys: KeyTable | undefined, from: Db): [string, number][] => {
-      if (keys === undefined || from.expires.size === 0) return [];
-      const moved: [string, number][] = [];
-      for (const key of keys.keys()) {
-        const at = from.expires.get(key);
-        if (at !== undefined) {
-          from.expires.delete(key);
-          moved.push([key, at]);
-        }
-      }
-      return moved;
-    };
-    const mineTtl = takeExpiries(mine, this);
-    const theirTtl = takeExpiries(theirs, other);
-    this.slots[slot] = theirs;
-    other.slots[slot] = mine;
-    const delta = (theirs?.size ?? 0) - (mine?.size ?? 0);
-    this.count += delta;
-    other.count -= delta;
-    for (const [key, at] of mineTtl) other.expires.set(key, at);
-    for (const [key, at] of theirTtl) this.expires.set(key, at);
+    const mine = this.takeSlot(slot);
+    const theirs = other.takeSlot(slot);
+    for (const entry of theirs) this.putBack(entry);
+    for (const entry of mine) other.putBack(entry);
+  }
+
+  /** Removes one slot's keys, returning each with its value, access clock and expiry. */
+  private takeSlot(slot: number): SlotEntry[] {
+    const table = this.groups[slot >> GROUP_SHIFT];
+    if (table === undefined || this.slotCounts![slot] === 0) return [];
+    const taken: SlotEntry[] = [];
+    for (const key of [...table.keys()]) {
+      if (slotOfLatin1(key) !== slot) continue;
+      const i = table.find(key, hashLatin1(key));
+      taken.push({ key, value: table.valueOf(i), clock: table.clockOf(i), expiresAt: this.expires.get(key) });
+      this.delete(key);
+    }
+    return taken;
+  }
+
+  private putBack(e: SlotEntry): void {
+    const slot = slotOfLatin1(e.key);
+    const table = (this.groups[slot >> GROUP_SHIFT] ??= new KeyTable());
+    table.add(e.key, hashLatin1(e.key), e.value, e.clock);
+    (this.slotCounts ??= new Uint32Array(SLOT_COUNT))[slot]!++;
+    this.count++;
+    if (e.expiresAt !== undefined) this.expires.set(e.key, e.expiresAt);
   }
 
   /** Keys of one slot (live or not yet lazily expired); undefined when the slot is empty. */
   slotKeys(slot: number): SlotKeys | undefined {
-    return this.slots[slot];
+    const size = this.slotCounts === null ? 0 : this.slotCounts[slot]!;
+    return size === 0 ? undefined : new SlotOfGroup(this.groups[slot >> GROUP_SHIFT]!, slot, size);
   }
 
   /** key's value, expired or not, without touching its access time. */
   raw(key: string): Value | undefined {
-    const table = this.slots[slotOfLatin1(key)];
+    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
     if (table === undefined) return undefined;
     const i = table.find(key, hashLatin1(key));
     return i === -1 ? undefined : table.valueOf(i);
   }
 
   *allKeys(): IterableIterator<string> {
-    for (const table of this.slots) if (table !== undefined) yield* table.keys();
+    for (const table of this.groups) if (table !== undefined) yield* table.keys();
   }
 
   /** The entry index of key in the table liveTable() last returned. */
@@ -228,7 +249,7 @@ export class Db {
    */
   private liveTable(key: string): KeyTable | undefined {
     if (this.beforeChange !== null && this.writing) this.beforeChange(key);
-    const table = this.slots[slotOfLatin1(key)];
+    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
     if (table === undefined) return undefined;
     this.found = table.find(key, hashLatin1(key));
     if (this.found === -1) return undefined;
@@ -243,6 +264,28 @@ export class Db {
   /** The access clock now: whole seconds since CLOCK_BASE_SECONDS. */
   private clock(): number {
     return Math.floor(this.now / 1000) - CLOCK_BASE_SECONDS;
+  }
+}
+
+interface SlotEntry {
+  key: string;
+  value: Value;
+  clock: number;
+  expiresAt: number | undefined;
+}
+
+/** One slot's keys, read from its group's table. */
+class SlotOfGroup implements SlotKeys {
+  readonly size: number;
+  readonly #table: KeyTable;
+  readonly #slot: number;
+  constructor(table: KeyTable, slot: number, size: number) {
+    this.#table = table;
+    this.#slot = slot;
+    this.size = size;
+  }
+  *keys(): IterableIterator<string> {
+    for (const key of this.#table.keys()) if (slotOfLatin1(key) === this.#slot) yield key;
   }
 }
 

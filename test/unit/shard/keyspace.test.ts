@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { slotOfLatin1 } from '../../../src/routing/slot.ts';
+import { Db } from '../../../src/shard/keyspace.ts';
+
+/** Keys of two different slots that share a slot group (one KeyTable), and of a third group. */
+function keysSharingAGroup(): { a: string[]; b: string[]; other: string[]; slotA: number; slotB: number } {
+  const bySlot = new Map<number, string[]>();
+  for (let i = 0; i < 200_000; i++) {
+    const key = `k${i}`;
+    const slot = slotOfLatin1(key);
+    bySlot.set(slot, [...(bySlot.get(slot) ?? []), key]);
+  }
+  // Two slots of group 0 (slots 0-15) with three keys each, and keys of a slot in group 1.
+  const [slotA, slotB] = [...bySlot.keys()].filter((s) => s < 16 && bySlot.get(s)!.length >= 3).sort((x, y) => x - y);
+  const otherSlot = [...bySlot.keys()].find((s) => s >= 16 && s < 32)!;
+  return {
+    a: bySlot.get(slotA!)!.slice(0, 3),
+    b: bySlot.get(slotB!)!.slice(0, 3),
+    other: bySlot.get(otherSlot)!.slice(0, 2),
+    slotA: slotA!,
+    slotB: slotB!,
+  };
+}
+
+describe('Db slot groups', () => {
+  const { a, b, other, slotA, slotB } = keysSharingAGroup();
+
+  it('reads one slot out of a group shared with another', () => {
+    const db = new Db();
+    for (const key of [...a, ...b, ...other]) db.set(key, `v-${key}`);
+    expect(db.size).toBe(8);
+    expect([...db.slotKeys(slotA)!.keys()].sort()).toEqual([...a].sort());
+    expect(db.slotKeys(slotA)!.size).toBe(3);
+    expect([...db.slotKeys(slotB)!.keys()].sort()).toEqual([...b].sort());
+    for (const key of a) db.delete(key);
+    expect(db.slotKeys(slotA)).toBeUndefined();
+    expect(db.slotKeys(slotB)!.size).toBe(3);
+    expect(db.size).toBe(5);
+    expect(db.lookup(b[0]!)).toBe(`v-${b[0]}`);
+    db.clear();
+    expect(db.slotKeys(slotB)).toBeUndefined();
+    expect(db.size).toBe(0);
+  });
+
+  it('exchanges one slot with another db, values and expiries included, and nothing else', () => {
+    const one = new Db();
+    const two = new Db();
+    for (const key of [...a, ...b]) one.set(key, `one-${key}`);
+    one.setExpire(a[0]!, Date.now() + 60_000);
+    two.set(a[1]!, 'two');
+    two.set(other[0]!, 'stays');
+    one.exchangeSlot(two, slotA);
+    expect([...one.slotKeys(slotA)!.keys()]).toEqual([a[1]]);
+    expect(one.lookup(a[1]!)).toBe('two');
+    expect(one.getExpire(a[0]!)).toBeUndefined();
+    expect([...two.slotKeys(slotA)!.keys()].sort()).toEqual([...a].sort());
+    expect(two.lookup(a[2]!)).toBe(`one-${a[2]}`);
+    expect(two.getExpire(a[0]!)).toBeGreaterThan(Date.now());
+    // Same group, other slot: untouched on both sides.
+    expect(one.slotKeys(slotB)!.size).toBe(3);
+    expect(two.slotKeys(slotB)).toBeUndefined();
+    expect(two.lookup(other[0]!)).toBe('stays');
+    expect([one.size, two.size]).toEqual([4, 4]);
+  });
+});
