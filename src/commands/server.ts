@@ -4,6 +4,7 @@
  * with its own sections. Keyspace-wide commands (DBSIZE, FLUSHALL ...) live in keys.ts.
  */
 import { memoryUsage } from 'node:process';
+import { isMainThread } from 'node:worker_threads';
 import { stringMatch } from '../shard/glob.ts';
 import { errUnknownSubcommand, ReplyWriter } from './replies.ts';
 import {
@@ -119,7 +120,8 @@ function timeCommand(c: ConnCtx): void {
 /** Runs on each shard: its own figures as `name:value` lines, for the merge below. */
 function infoShardCommand(x: ExecCtx): void {
   const lines = [
-    `used_memory:${memoryUsage().heapUsed}`,
+    // An inline shard shares the main thread's heap, which the merge below adds once.
+    `used_memory:${isMainThread ? 0 : memoryUsage().heapUsed}`,
     `commands:${x.stats.commandsProcessed}`,
     `expired_keys:${x.stats.expiredKeys}`,
     `log_offset:${x.persistence.logOffset()}`,

@@ -31,6 +31,8 @@ describe('inline shard', () => {
     const info = text(await c.call('INFO', 'server'));
     expect(info).toMatch(/^shards:1\r$/m);
     expect(info).toMatch(/^shard_threads:0\r$/m);
+    // Its heap is the main thread's: INFO memory counts it once, not again for the shard.
+    expect(text(await c.call('INFO', 'shards'))).toMatch(/^shard0:.*,used_memory=0,/m);
   });
 
   it('expires keys with no traffic to step the shard', async () => {
