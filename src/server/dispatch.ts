@@ -18,7 +18,7 @@ import {
   errWrongArgs,
   ReplyWriter,
 } from '../commands/replies.ts';
-import { arityOk, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec } from '../commands/table.ts';
+import { arityOk, BLOCKING, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec } from '../commands/table.ts';
 import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
@@ -64,8 +64,8 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
   }
   conn.lastCommand = spec.name;
   const thread = conn.thread;
-  if (spec.direct !== undefined && thread.inline !== null) {
-    // inline-shard: a hot command with nothing ahead of it runs now, no ring either way.
+  if (thread.inline !== null && (spec.flags & BLOCKING) === 0) {
+    // inline-shard: a command that cannot park, with nothing ahead of it, runs now: no ring.
     const out = conn.outputIfInTurn();
     if (out !== null && thread.inline.runFramed(conn.db, spec, cmd, out)) return;
   }

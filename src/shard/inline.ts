@@ -6,9 +6,9 @@
  * waiting to be woken); a timer does what the worker's timed sleep does: periodic work (expiry,
  * snapshot slices, save rules) and the deadlines of blocked commands.
  *
- * The hottest commands (rows with a direct handler) skip the rings altogether when nothing is
- * ahead of them in their connection's reply order: runFramed() runs them as they are framed,
- * their reply written straight into the client's output. Within a connection, order holds
+ * Single-key commands that cannot park (all but the blocking pops) skip the rings altogether
+ * when nothing is ahead of them in their connection's reply order: runFramed() runs them as
+ * they are framed, their reply written straight into the client's output. Within a connection, order holds
  * (anything behind a command in a ring goes through the ring too); across connections, a
  * command framed in the same turn as another's ring request may run before it, as two
  * concurrent commands may in any order. Under appendfsync always, writes keep to the rings,
@@ -43,8 +43,8 @@ export class InlineShard {
   }
 
   /**
-   * Runs a command with a direct handler now, its reply into `out`; false when it must go
-   * through the rings instead (a write whose reply waits for the fsync).
+   * Runs a single-key command that cannot park now, its reply into `out`; false when it must
+   * go through the rings instead (a write whose reply waits for the fsync).
    */
   runFramed(db: number, spec: CommandSpec, cmd: FramedArgs, out: ReplyWriter): boolean {
     if ((spec.flags & WRITE) !== 0 && this.shard.persistence.syncsEveryWrite) return false;

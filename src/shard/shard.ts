@@ -279,15 +279,16 @@ export class Shard {
 
   /**
    * inline-shard: runs a command framed in the connection thread's read, its reply written
-   * straight into the client's output `out`: no ring either way. Only rows with a direct
-   * handler come here (they never park), and only when nothing is ahead of the command in its
-   * connection's reply order. The slow log times it on its own (two clock reads), since what
+   * straight into the client's output `out`: no ring either way. Only commands that cannot
+   * park come here (not the blocking pops), and only when nothing is ahead of the command in
+   * its connection's reply order. The slow log times it on its own (two clock reads), since what
    * ran on the thread since the last command is the connection's work, not the shard's.
    */
   runFramed(dbIndex: number, spec: CommandSpec, buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number, out: ReplyWriter): void {
     this.args.locate(buf, starts, ends, argc);
     if (this.slowlog.enabled) this.clockMark = performance.now();
-    this.invoke(dbIndex, spec, null, out);
+    // A command that parked here would have no request to answer later: that is a routing bug.
+    if (this.invoke(dbIndex, spec, null, out)) out.error(`ERR internal error: '${spec.name}' waited outside a ring`);
     if (this.blocking.hasReady()) this.serveReady();
   }
 
