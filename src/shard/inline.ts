@@ -8,11 +8,11 @@
  *
  * Single-key commands that cannot park (all but the blocking pops) skip the rings altogether
  * when nothing is ahead of them in their connection's reply order: runFramed() runs them as
- * they are framed, their reply written straight into the client's output. Within a connection, order holds
- * (anything behind a command in a ring goes through the ring too); across connections, a
- * command framed in the same turn as another's ring request may run before it, as two
- * concurrent commands may in any order. Under appendfsync always, writes keep to the rings,
- * whose replies wait for the fsync.
+ * they are framed, their reply written straight into the client's output. Within a
+ * connection, order holds (anything behind a command in a ring goes through the ring too);
+ * across connections, a command framed in the same turn as another's ring request may run
+ * before it, as two concurrent commands may in any order. Under appendfsync always, writes
+ * keep to the rings, whose replies wait for the fsync.
  *
  * Why: on a 2-core host with the clients on the same machine, about one core is left for the
  * server, and a batch handed to a shard thread and back costs two wake-ups and a context switch
