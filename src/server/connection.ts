@@ -13,6 +13,16 @@ import { readIntoBuffer } from './read-buffer.ts';
 import { socketFd, writeDirect } from './direct-write.ts';
 import type { Transaction, WatchState } from './transaction.ts';
 
+/**
+ * Commands a connection may have waiting for shards before it stops reading more of them. A
+ * client that pipelines without reading (redis-cli --pipe) would otherwise have every command
+ * of its load framed, queued and staged at once while the shards catch up: a million HSETs
+ * held ~300 bytes of waiting state each. Reading resumes at half. A client whose queue holds a
+ * parked blocking command is not paused: its socket must stay read for a disconnect to cancel
+ * the parked command, as Redis keeps reading a blocked client.
+ */
+const MAX_WAITING = 4096;
+
 export class Connection {
   readonly thread: ConnThread;
   readonly socket: Socket;
@@ -38,6 +48,8 @@ export class Connection {
   flushQueued = false;
   /** Set by QUIT and protocol errors: read nothing more, close once the replies are out. */
   private closing = false;
+  /** Set while reading is paused because too many commands wait (MAX_WAITING). */
+  private readPaused = false;
   private readonly queue = new Denque<Pending>();
   private readonly out = new ReplyWriter(4096);
   readonly framer: Framer;
@@ -69,8 +81,11 @@ export class Connection {
     );
     this.fd = socketFd(socket);
     socket.setNoDelay(true);
+    // Returning false from the read callback pauses the socket, as socket.pause() does.
     if (!readIntoBuffer(socket, thread.readBuffer, (n, buf) => this.onRead(buf.subarray(0, n)))) {
-      socket.on('data', (chunk: Buffer) => this.onRead(chunk));
+      socket.on('data', (chunk: Buffer) => {
+        if (!this.onRead(chunk)) socket.pause();
+      });
     }
     socket.on('error', () => this.destroy());
     socket.on('close', () => {
@@ -86,11 +101,14 @@ export class Connection {
     socket.resume();
   }
 
-  /** One read's bytes: valid only during the call (see read-buffer.ts). */
-  private onRead(chunk: Buffer): void {
+  /** One read's bytes: valid only during the call (see read-buffer.ts). False: stop reading. */
+  private onRead(chunk: Buffer): boolean {
     this.lastActive = Date.now();
     this.framer.feed(chunk);
     if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
+    if (this.queue.length <= MAX_WAITING || this.waitsOnBlocking()) return true;
+    this.readPaused = true;
+    return false;
   }
 
   /** A reply made on this thread: written now if nothing is ahead of it, else queued. */
@@ -152,6 +170,13 @@ export class Connection {
       this.out.raw(head.reply);
       this.queue.shift();
     }
+    this.resumeIfCaughtUp();
+  }
+
+  private resumeIfCaughtUp(): void {
+    if (!this.readPaused || this.queue.length > MAX_WAITING / 2 || this.closed) return;
+    this.readPaused = false;
+    this.socket.resume();
   }
 
   closeAfterReply(): void {
