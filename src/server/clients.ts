@@ -4,10 +4,12 @@
  * format; fields slotkv does not track (buffers, memory) are 0.
  */
 import type { ClientFilter } from '../commands/table.ts';
+import { performance } from 'node:perf_hooks';
 import type { Connection } from './connection.ts';
 import type { ThreadBus } from './thread-bus.ts';
 
-export function clientLine(conn: Connection, now = Date.now()): string {
+/** `now` is performance.now(), the clock of the connection's createdAt and lastActive. */
+export function clientLine(conn: Connection, now = performance.now()): string {
   const s = conn.socket;
   const flags = (conn.subscriptionCount() > 0 ? 'P' : '') + (conn.tx !== null ? 'x' : '') || 'N';
   const fields: [string, string | number][] = [
@@ -78,7 +80,7 @@ export class Clients {
   }
 
   private listHere(filter: ClientFilter): [number, string][] {
-    const now = Date.now();
+    const now = performance.now();
     return [...this.connections].filter((c) => matches(c, filter)).map((c) => [c.id, clientLine(c, now)]);
   }
 

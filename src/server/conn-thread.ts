@@ -5,6 +5,7 @@
  * after the turn's socket reads; replies are drained whenever a shard rings this thread's bell.
  */
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { commandId, lookupCommand } from '../commands/index.ts';
 import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
@@ -282,7 +283,7 @@ export class ConnThread {
    * blocking command are exempt, as in Redis.
    */
   private closeIdle(): void {
-    const limit = Date.now() - this.options.idleTimeout * 1000;
+    const limit = performance.now() - this.options.idleTimeout * 1000;
     for (const conn of this.connections) {
       if (conn.lastActive >= limit || conn.subscriptionCount() > 0 || conn.monitoring || conn.waitsOnBlocking()) continue;
       conn.destroy();

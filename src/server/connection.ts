@@ -3,6 +3,7 @@
  * its replies in command order. Output is gathered in one buffer and written once per batch.
  */
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import Denque from 'denque';
 import { ReplyWriter } from '../commands/replies.ts';
 import type { ConnThread } from './conn-thread.ts';
@@ -29,8 +30,12 @@ export class Connection {
   readonly id: number;
   /** CLIENT SETNAME / HELLO SETNAME. */
   name = '';
-  /** For CLIENT LIST: when it connected, when it last sent something, its last command. */
-  readonly createdAt = Date.now();
+  /**
+   * For CLIENT LIST and the idle timeout: when it connected and when it last sent something, in
+   * performance.now() milliseconds (a fast call; Date.now() is a runtime call, once per read),
+   * and its last command.
+   */
+  readonly createdAt = performance.now();
   lastActive = this.createdAt;
   lastCommand = 'NULL';
   /** The open MULTI, if any, and the slot of the keys this client WATCHes, if any. */
@@ -103,7 +108,7 @@ export class Connection {
 
   /** One read's bytes: valid only during the call (see read-buffer.ts). False: stop reading. */
   private onRead(chunk: Buffer): boolean {
-    this.lastActive = Date.now();
+    this.lastActive = performance.now();
     this.framer.feed(chunk);
     if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
     if (this.queue.length <= MAX_WAITING || this.waitsOnBlocking()) return true;
