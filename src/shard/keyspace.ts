@@ -116,9 +116,8 @@ export class Db {
 
   /** Seconds since key was last read or written (OBJECT IDLETIME); 0 for a missing key. */
   idleSeconds(key: string): number {
-    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
-    const i = table === undefined ? -1 : table.find(key, hashLatin1(key));
-    return i === -1 ? 0 : Math.max(0, this.clock() - table!.clockOf(i));
+    const table = this.tableHolding(key);
+    return table === undefined ? 0 : Math.max(0, this.clock() - table.clockOf(this.found));
   }
 
   has(key: string): boolean {
@@ -138,17 +137,11 @@ export class Db {
     const hash = hashLatin1(key);
     let i = table.find(key, hash);
     if (i !== -1 && this.isExpired(key)) {
-      this.delete(key);
-      this.onExpired?.(key);
+      this.expireNow(key);
       table = this.groups[group] ??= new KeyTable(); // the delete may have dropped an emptied table
       i = -1;
     }
-    if (i === -1) {
-      table.add(key, hash, value, this.clock());
-      (this.slotCounts ??= new Uint32Array(SLOT_COUNT))[slot]!++;
-      this.count++;
-      return;
-    }
+    if (i === -1) return this.addNew(table, slot, key, hash, value, this.clock());
     table.setValue(i, value);
     table.setClock(i, this.clock());
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
@@ -215,11 +208,15 @@ export class Db {
 
   private putBack(e: SlotEntry): void {
     const slot = slotOfLatin1(e.key);
-    const table = (this.groups[slot >> GROUP_SHIFT] ??= new KeyTable());
-    table.add(e.key, hashLatin1(e.key), e.value, e.clock);
+    this.addNew((this.groups[slot >> GROUP_SHIFT] ??= new KeyTable()), slot, e.key, hashLatin1(e.key), e.value, e.clock);
+    if (e.expiresAt !== undefined) this.expires.set(e.key, e.expiresAt);
+  }
+
+  /** Adds a key known to be absent to its group's table, counting it. */
+  private addNew(table: KeyTable, slot: number, key: string, hash: number, value: Value, clock: number): void {
+    table.add(key, hash, value, clock);
     (this.slotCounts ??= new Uint32Array(SLOT_COUNT))[slot]!++;
     this.count++;
-    if (e.expiresAt !== undefined) this.expires.set(e.key, e.expiresAt);
   }
 
   /** Keys of one slot (live or not yet lazily expired); undefined when the slot is empty. */
@@ -230,18 +227,23 @@ export class Db {
 
   /** key's value, expired or not, without touching its access time. */
   raw(key: string): Value | undefined {
-    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
-    if (table === undefined) return undefined;
-    const i = table.find(key, hashLatin1(key));
-    return i === -1 ? undefined : table.valueOf(i);
+    return this.tableHolding(key)?.valueOf(this.found);
   }
 
   *allKeys(): IterableIterator<string> {
     for (const table of this.groups) if (table !== undefined) yield* table.keys();
   }
 
-  /** The entry index of key in the table liveTable() last returned. */
+  /** The entry index of key in the table tableHolding() or liveTable() last returned. */
   private found = -1;
+
+  /** The table holding key, expired or not, with its entry index left in `found`. */
+  private tableHolding(key: string): KeyTable | undefined {
+    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
+    if (table === undefined) return undefined;
+    this.found = table.find(key, hashLatin1(key));
+    return this.found === -1 ? undefined : table;
+  }
 
   /**
    * The table holding key if key is there and alive (expiring it lazily otherwise), with its
@@ -249,16 +251,16 @@ export class Db {
    */
   private liveTable(key: string): KeyTable | undefined {
     if (this.beforeChange !== null && this.writing) this.beforeChange(key);
-    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
-    if (table === undefined) return undefined;
-    this.found = table.find(key, hashLatin1(key));
-    if (this.found === -1) return undefined;
-    if (this.isExpired(key)) {
-      this.delete(key);
-      this.onExpired?.(key);
-      return undefined;
-    }
-    return table;
+    const table = this.tableHolding(key);
+    if (table === undefined || !this.isExpired(key)) return table;
+    this.expireNow(key);
+    return undefined;
+  }
+
+  /** Lazy expiry: deletes a key whose time has passed and tells onExpired (the log, WATCH). */
+  private expireNow(key: string): void {
+    this.delete(key);
+    this.onExpired?.(key);
   }
 
   /** The access clock now: whole seconds since CLOCK_BASE_SECONDS. */
