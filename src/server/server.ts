@@ -101,7 +101,7 @@ export class Server {
       };
       if (c.inlineShard) {
         const { shard, loaded: done } = openShard(options);
-        this.inline = new InlineShard(shard, c.hz);
+        this.inline = new InlineShard(shard);
         loaded.push(Promise.resolve(done));
         continue;
       }

@@ -35,9 +35,9 @@ export class InlineShard {
   /** Set when a turn ends: the next command framed must read the clock first. */
   private clockStale = true;
 
-  constructor(shard: Shard, hz: number) {
+  constructor(shard: Shard) {
     this.shard = shard;
-    this.idleMs = Math.max(1, Math.floor(1000 / hz));
+    this.idleMs = shard.cronIntervalMs;
     this.dueAt = Date.now() + this.idleMs;
     this.timer = setTimeout(this.tick, this.idleMs).unref();
   }

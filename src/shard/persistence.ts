@@ -183,7 +183,7 @@ export class ShardPersistence {
 
   /** Under appendfsync always: true while replies must wait for the log to reach the disk. */
   mustWaitForDisk(): boolean {
-    return this.opts.appendonly && this.opts.appendfsync === 'always' && Atomics.load(this.durable, this.opts.shardId) < BigInt(this.logOffset);
+    return this.syncsEveryWrite && Atomics.load(this.durable, this.opts.shardId) < BigInt(this.logOffset);
   }
 
   /** Sleeps until the replicator has fsynced this shard's log up to logOffset (or timeoutMs). */

@@ -59,7 +59,8 @@ export class Shard {
   /** Set when the running handler called ctx.block(): [keys, deadline]. */
   private parked: [readonly string[], number] | null = null;
   private readonly gauges: Int32Array;
-  private readonly cronIntervalMs: number;
+  /** Periodic work runs every this many ms (hz times a second); idle drivers wake as often. */
+  readonly cronIntervalMs: number;
   private nextCronAt = 0;
   readonly persistence: ShardPersistence;
   /** While replaying files at startup: nothing reaches the log again. */
@@ -263,12 +264,8 @@ export class Shard {
    */
   private run(thread: number, reqId: number, dbIndex: number, spec: CommandSpec, given: Buffer[] | null): boolean {
     const writer = this.replyWriters[thread]!;
-    const out = writer.out;
-    const at = writer.beginMessage();
-    out.ensure(4);
-    putU32(out.buf, out.len, reqId);
-    out.len += 4;
-    if (this.invoke(dbIndex, spec, given, out)) {
+    const at = this.beginReply(writer, reqId);
+    if (this.invoke(dbIndex, spec, given, writer.out)) {
       writer.abandonMessage(at);
       return true;
     }
@@ -423,13 +420,20 @@ export class Shard {
 
   private replyRaw(thread: number, reqId: number, bytes: Buffer): void {
     const writer = this.replyWriters[thread]!;
-    const at = writer.beginMessage();
-    writer.out.ensure(4);
-    putU32(writer.out.buf, writer.out.len, reqId);
-    writer.out.len += 4;
+    const at = this.beginReply(writer, reqId);
     writer.out.raw(bytes);
     writer.endMessage(at);
     this.repliedTo[thread] = true;
+  }
+
+  /** Starts the reply message to request reqId: its id, then the RESP bytes the caller writes. */
+  private beginReply(writer: RingWriter, reqId: number): number {
+    const at = writer.beginMessage();
+    const out = writer.out;
+    out.ensure(4);
+    putU32(out.buf, out.len, reqId);
+    out.len += 4;
+    return at;
   }
 
   /** How long the worker may sleep before a parked command's deadline. */

@@ -13,14 +13,13 @@ const { shard, loaded } = openShard(opts);
 parentPort!.postMessage(loaded);
 const bell = new Doorbell(opts.topology.shardBells[opts.id]!);
 const control = new Int32Array(opts.topology.control);
-const idleWaitMs = Math.max(1, Math.floor(1000 / opts.hz));
 
 for (;;) {
   const seen = bell.seen();
   const busy = shard.step();
   if (Atomics.load(control, CONTROL_STOP) !== 0) break;
   // With a backlog (a reply ring was full) retry soon; otherwise sleep until rung.
-  if (!busy) bell.wait(seen, shard.sleepBudget(idleWaitMs));
+  if (!busy) bell.wait(seen, shard.sleepBudget(shard.cronIntervalMs));
   else if (shard.flush()) bell.wait(seen, 1);
 }
 shard.close(Atomics.load(control, CONTROL_NO_SAVE) !== 0);
