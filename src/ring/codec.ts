@@ -69,19 +69,11 @@ export function writeArgRanges(out: ReplyWriter, src: Uint8Array, starts: Int32A
 
 /**
  * Reads args written by writeArgs at buf[pos] into `into` (reused from call to call): views into
- * buf, valid while buf is. The length is set only when it changes: setting an array's length is
- * a runtime call, and a run of commands mostly has one arity.
+ * buf, valid while buf is (the log's readers; shards read requests through RequestArgs).
  */
 export function readArgs(buf: Buffer, pos: number, into: Buffer[]): void {
-  const argc = getU32(buf, pos);
-  pos += 4;
-  if (into.length !== argc) into.length = argc;
-  for (let i = 0; i < argc; i++) {
-    const len = getU32(buf, pos);
-    pos += 4;
-    into[i] = buf.subarray(pos, pos + len);
-    pos += len;
-  }
+  located.read(buf, pos);
+  located.views(into);
 }
 
 /**
@@ -146,7 +138,11 @@ export class RequestArgs {
     writeArgRanges(out, this.buf, this.starts, this.ends, this.count);
   }
 
-  /** Every argument as a view, in `into` (reused; see readArgs). */
+  /**
+   * Every argument as a view, in `into` (reused from call to call). The length is set only when
+   * it changes: setting an array's length is a runtime call, and a run of commands mostly has
+   * one arity.
+   */
   views(into: Buffer[]): Buffer[] {
     const { buf, starts, ends, count } = this;
     if (into.length !== count) into.length = count;
@@ -154,6 +150,8 @@ export class RequestArgs {
     return into;
   }
 }
+
+const located = new RequestArgs();
 
 export function writeRequestHeader(out: ReplyWriter, reqId: number, db: number, cmdId: number): void {
   out.ensure(REQUEST_HEADER_BYTES);
