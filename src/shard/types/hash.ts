@@ -14,7 +14,7 @@
 import type { Db, TypedValue } from '../keyspace.ts';
 import { latin1 } from '../../util/latin1.ts';
 import { sampleDistinct } from '../../util/sample.ts';
-import { counted, countedCursor, COUNTED_EMPTY, countOf, lpEntry } from './listpack.ts';
+import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, lpEntry } from './listpack.ts';
 import { addInt64, addLongDouble, formatLongDouble, string2ld, string2ll, Status, type Int64,
   type LongDouble } from './string.ts';
 
@@ -106,17 +106,10 @@ export class HashValue implements TypedValue {
   delete(field: string): boolean {
     const d = this.data;
     if (typeof d !== 'string') return d.delete(field);
-    const c = countedCursor(d);
-    for (;;) {
-      const pairAt = c.next;
-      if (!c.advance()) return false;
-      const hit = c.equals(field);
-      c.advance();
-      if (hit) {
-        this.data = counted(countOf(d) - 1, d.slice(1, pairAt), d.slice(c.next));
-        return true;
-      }
-    }
+    const rest = countedWithoutPair(d, field);
+    if (rest === undefined) return false;
+    this.data = rest;
+    return true;
   }
 
   /** Every field and value, in the hash's order. */

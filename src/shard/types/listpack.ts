@@ -177,3 +177,18 @@ export function countedCursor(lp: string): LpCursor {
 export function counted(count: number, ...parts: string[]): string {
   return [String.fromCharCode(count), ...parts].join('');
 }
+
+/**
+ * A counted listpack of pairs without the pair whose first entry is `first` (a hash's field, a
+ * sorted set's member), or undefined when there is none: one walk.
+ */
+export function countedWithoutPair(lp: string, first: string): string | undefined {
+  const c = countedCursor(lp);
+  for (;;) {
+    const pairStart = c.next;
+    if (!c.advance()) return undefined;
+    const hit = c.equals(first);
+    c.advance();
+    if (hit) return counted(countOf(lp) - 1, lp.slice(1, pairStart), lp.slice(c.next));
+  }
+}

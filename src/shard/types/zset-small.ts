@@ -15,7 +15,7 @@
  *
  * Everything here is O(n) in the pairs, as Redis's listpack operations are, with n <= 128.
  */
-import { counted, countedCursor, COUNTED_EMPTY, countOf, LpCursor, lpEntry } from './listpack.ts';
+import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, LpCursor, lpEntry } from './listpack.ts';
 import { gteMin, lexGteMin, lexLteMax, lexRangeEmpty, lteMax, scoreRangeEmpty, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 
@@ -95,16 +95,7 @@ export function packedDelete(lp: string, from: number, count = 1): string {
 }
 
 /** lp without member, or undefined when it is absent: one walk. */
-export function packedRemove(lp: string, member: string): string | undefined {
-  const c = countedCursor(lp);
-  for (;;) {
-    const pairStart = c.next;
-    if (!c.advance()) return undefined;
-    const hit = c.equals(member);
-    c.advance();
-    if (hit) return counted(packedLength(lp) - 1, lp.slice(1, pairStart), lp.slice(c.next));
-  }
-}
+export const packedRemove = countedWithoutPair;
 
 function skipPair(c: LpCursor): void {
   c.advance();
