@@ -41,6 +41,9 @@ export class InFlight {
         return late;
       }
     }
+    // Ids on a shard's queue only grow (mod 2^32): one older than the head was dropped already
+    // (its client went away), and walking the queue for it would move every entry to the map.
+    if (this.count === 0 || ((reqId - this.ids[this.head]!) >>> 0) > 0x7fffffff) return undefined;
     while (this.count > 0) {
       const id = this.ids[this.head]!;
       const pending = this.items[this.head]!;
