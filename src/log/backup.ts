@@ -121,9 +121,14 @@ export async function extractBackup(dir: string, id: string, to: string): Promis
   mkdirSync(to, { recursive: true });
   if (readdirSync(to).some((f) => f === 'manifest.json')) throw new Error(`${to} already holds a data set`);
   const setDir = join(backupRoot(dir), id);
-  await Promise.all(
+  // Every extraction settles before a failure is reported: the caller then removes `to`, which
+  // must not race with workers still writing into it (that turned the checksum error into
+  // ENOTEMPTY).
+  const results = await Promise.allSettled(
     info.files.map((f) => run({ op: 'extract', from: join(setDir, `${f.name}.gz`), to: join(to, f.name), sha256: f.sha256 })),
   );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
   const manifest: Manifest = {
     version: 1,
     shardCount: info.shardCount,
