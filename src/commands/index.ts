@@ -53,12 +53,8 @@ for (const spec of COMMANDS) {
 // Clients mostly send names in upper case: index that spelling too, sparing a toLowerCase.
 for (const spec of COMMANDS) BY_NAME.set(spec.name.toUpperCase(), spec);
 
-const IDS = new Map<CommandSpec, number>(COMMANDS.map((spec, i) => [spec, i]));
-
-/** A row's stable index for this build: requests carry it so shards skip the name lookup. */
-export function commandId(spec: CommandSpec): number {
-  return IDS.get(spec)!;
-}
+// A row's index for this build: requests carry it, so shards skip the name lookup.
+COMMANDS.forEach((spec, i) => (spec.id = i));
 
 /** The row for a command name in any letter case. */
 export function lookupCommand(name: string): CommandSpec | undefined {

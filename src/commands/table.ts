@@ -262,6 +262,8 @@ export interface ConnServerInfo {
 export type ConnHandler = (ctx: ConnCtx, argv: Buffer[]) => void | Promise<void>;
 
 export interface CommandSpec {
+  /** The row's index in the command table, set once by index.ts: requests carry it to shards. */
+  id: number;
   /** Lower case, as COMMAND prints it. */
   readonly name: string;
   readonly arity: number;
@@ -300,6 +302,7 @@ export function cmd(
   options: RowOptions = {},
 ): CommandSpec {
   return {
+    id: -1,
     name: name.toLowerCase(),
     arity,
     flags,

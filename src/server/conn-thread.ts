@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { commandId, lookupCommand } from '../commands/index.ts';
+import { lookupCommand } from '../commands/index.ts';
 import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { CANCEL_BLOCKED, writeArgRanges, writeArgs, writeRequestHeader } from '../ring/codec.ts';
@@ -118,28 +118,18 @@ export class ConnThread {
    */
   send(shard: number, conn: Connection, pending: Pending, part: number, spec: CommandSpec, args: readonly Uint8Array[]): void {
     const reqId = this.track(shard, conn, pending, part, spec);
-    this.stage(shard, reqId, conn.db, this.lastCmdId, args);
+    this.stage(shard, reqId, conn.db, spec.id, args);
   }
 
   /** send() for a single-part command framed in one read: args copied from the read's bytes. */
   sendFramed(shard: number, conn: Connection, pending: Pending, spec: CommandSpec, cmd: FramedArgs): void {
     const reqId = this.track(shard, conn, pending, 0, spec);
-    const writer = this.writers[shard]!;
-    const at = writer.beginMessage();
-    writeRequestHeader(writer.out, reqId, conn.db, this.lastCmdId);
-    writeArgRanges(writer.out, cmd.data, cmd.starts, cmd.ends, cmd.argc);
-    writer.endMessage(at);
-    this.markDirty(shard);
+    const at = this.beginRequest(shard, reqId, conn.db, spec.id);
+    writeArgRanges(this.writers[shard]!.out, cmd.data, cmd.starts, cmd.ends, cmd.argc);
+    this.endRequest(shard, at);
   }
 
-  /** commandId() is a map lookup; consecutive commands are mostly the same one. */
-  private lastSpec: CommandSpec | null = null;
-  private lastCmdId = 0;
-
-  /**
-   * Gives one part of a command its request id and waits for its reply on shard's FIFO;
-   * leaves the command's id in lastCmdId.
-   */
+  /** Gives one part of a command its request id and waits for its reply on shard's FIFO. */
   private track(shard: number, conn: Connection, pending: Pending, part: number, spec: CommandSpec): number {
     const reqId = this.nextReqId;
     this.nextReqId = (this.nextReqId + 1) & REQ_ID_MASK;
@@ -149,10 +139,6 @@ export class ConnThread {
     }
     this.inFlight[shard]!.push(reqId, pending);
     if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
-    if (spec !== this.lastSpec) {
-      this.lastSpec = spec;
-      this.lastCmdId = commandId(spec);
-    }
     return reqId;
   }
 
@@ -170,11 +156,21 @@ export class ConnThread {
   }
 
   private stage(shard: number, reqId: number, db: number, cmdId: number, args: readonly Uint8Array[]): void {
+    const at = this.beginRequest(shard, reqId, db, cmdId);
+    writeArgs(this.writers[shard]!.out, args);
+    this.endRequest(shard, at);
+  }
+
+  /** Starts a request message for shard: its header; the caller writes the args. */
+  private beginRequest(shard: number, reqId: number, db: number, cmdId: number): number {
     const writer = this.writers[shard]!;
     const at = writer.beginMessage();
     writeRequestHeader(writer.out, reqId, db, cmdId);
-    writeArgs(writer.out, args);
-    writer.endMessage(at);
+    return at;
+  }
+
+  private endRequest(shard: number, at: number): void {
+    this.writers[shard]!.endMessage(at);
     this.markDirty(shard);
   }
 
