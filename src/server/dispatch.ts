@@ -60,7 +60,7 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
     conn.subscriptionCount() > 0 ||
     conn.thread.monitors.active()
   ) {
-    return dispatch(conn, cmd.views());
+    return dispatch(conn, cmd.views(), spec);
   }
   conn.lastCommand = spec.name;
   const thread = conn.thread;
@@ -75,15 +75,15 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
   thread.sendFramed(shard, conn, pending, spec, cmd);
 }
 
-export function dispatch(conn: Connection, argv: Buffer[]): void {
-  const spec = route(conn, argv);
+/** Runs or sends one command; `found` is its row when the caller looked it up already. */
+export function dispatch(conn: Connection, argv: Buffer[], found = lookupByBytes(argv[0]!, 0, argv[0]!.length)): void {
+  const spec = route(conn, argv, found);
   // Monitors see a command once it has gone where it runs (SELECT's with its new db).
   if (spec !== undefined) conn.thread.monitors.feed(conn, spec.name, argv);
 }
 
 /** Runs or sends one command; the row it was, or undefined when it was refused. */
-function route(conn: Connection, argv: Buffer[]): CommandSpec | undefined {
-  const spec = lookupByBytes(argv[0]!, 0, argv[0]!.length);
+function route(conn: Connection, argv: Buffer[], spec: CommandSpec | undefined): CommandSpec | undefined {
   if (spec === undefined || (spec.flags & INTERNAL) !== 0) {
     const name = argv[0]!.latin1Slice(0, argv[0]!.length);
     return void txError(conn, errUnknownCommand(name, argv.slice(1)));
