@@ -4,6 +4,7 @@
  * RESP2 replies into. A shard writes straight into the batch it will push to a reply ring, so a
  * reply is copied once on its way to the socket.
  */
+import { copyBytes } from '../ring/bytes.ts';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
@@ -53,8 +54,6 @@ export const errUnknownSubcommand = (sub: string, cmd: string): string =>
   `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`;
 
 const INITIAL_CAPACITY = 16 * 1024;
-/** Up to this many bytes, copying in a loop is cheaper than making a view for set(). */
-const SMALL_COPY = 64;
 /** type byte + up to 10 digits (a u32) + CRLF: what header()'s fast path writes at most. */
 const MAX_HEADER_BYTES = 13;
 
@@ -116,10 +115,7 @@ export class ReplyWriter {
   rawRange(src: Uint8Array, start: number, end: number): void {
     const n = end - start;
     this.ensure(n);
-    const buf = this.buf;
-    let p = this.len;
-    if (n <= SMALL_COPY) for (let i = start; i < end; i++) buf[p++] = src[i]!;
-    else buf.set(src.subarray(start, end), p);
+    copyBytes(src, start, end, this.buf, this.len);
     this.len += n;
   }
 
@@ -167,14 +163,8 @@ export class ReplyWriter {
     const n = value.length;
     this.ensure(n + MAX_HEADER_BYTES + 2);
     this.header(0x24, n); // '$'
-    const buf = this.buf;
-    let p = this.len;
-    if (n <= SMALL_COPY) for (let i = 0; i < n; i++) buf[p++] = value[i]!;
-    else {
-      buf.set(value, p);
-      p += n;
-    }
-    this.len = p;
+    copyBytes(value, 0, n, this.buf, this.len);
+    this.len += n;
     this.crlf();
   }
 
@@ -220,8 +210,8 @@ export class ReplyWriter {
     buf[this.len++] = 0x0a;
   }
 
+  /** Every caller reserved the two bytes with what precedes them. */
   private crlf(): void {
-    this.ensure(2);
     this.buf[this.len++] = 0x0d;
     this.buf[this.len++] = 0x0a;
   }

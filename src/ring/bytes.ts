@@ -17,7 +17,7 @@ export function putU32(buf: Uint8Array, p: number, v: number): void {
 }
 
 /** Up to this many bytes, a loop copies faster than making a view for TypedArray.set. */
-export const SMALL_COPY = 64;
+const SMALL_COPY = 64;
 
 /** Copies src[start, end) into dest at `at`. */
 export function copyBytes(src: Uint8Array, start: number, end: number, dest: Uint8Array, at: number): void {
