@@ -176,7 +176,7 @@ export class Framer implements FramedArgs {
         pos += len + 2;
         this.argsLeft--;
       } else {
-        if (this.inRead) this.toViews();
+        // The read ends inside this bulk: feed() turns the offsets so far into owned args.
         this.bulk = Buffer.allocUnsafe(len + 2);
         this.bulkFill = 0;
         this.fillBulk(data, pos);
@@ -212,7 +212,6 @@ export class Framer implements FramedArgs {
     const words = splitArgs(data.latin1Slice(pos, end));
     if (words === null) return this.fail('unbalanced quotes in request');
     if (words.length > 0) {
-      this.inRead = false;
       this.argv = words.map((w) => Buffer.from(w, 'latin1'));
       this.emit();
     }

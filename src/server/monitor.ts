@@ -57,7 +57,7 @@ export class Monitors {
 
   /** Feeds a processed command to every monitor of the server, if there are any. */
   feed(conn: Connection, name: string, argv: readonly Buffer[]): void {
-    if (Atomics.load(this.gauges, GAUGE_MONITORS) === 0 || conn.monitoring) return;
+    if (!this.active() || conn.monitoring) return;
     const now = Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000);
     const time = `${Math.floor(now / 1e6)}.${String(now % 1e6).padStart(6, '0')}`;
     const args = REDACTED.has(name) ? `${quote(argv[0]!)} "(redacted)"` : argv.map(quote).join(' ');
