@@ -112,8 +112,11 @@ export class HashValue implements TypedValue {
     return true;
   }
 
-  /** Every field and value, in the hash's order. */
-  *entries(): IterableIterator<[string, string]> {
+  /**
+   * Every field and value, in the hash's order; with `own`, packed ones as strings of their own
+   * (see LpCursor.ownValue), for keeping.
+   */
+  *entries(own = false): IterableIterator<[string, string]> {
     const d = this.data;
     if (typeof d !== 'string') {
       yield* d;
@@ -121,15 +124,15 @@ export class HashValue implements TypedValue {
     }
     const c = countedCursor(d);
     while (c.advance()) {
-      const field = c.value();
+      const field = own ? c.ownValue() : c.value();
       c.advance();
-      yield [field, c.value()];
+      yield [field, own ? c.ownValue() : c.value()];
     }
   }
 
   /** The Map a large hash lives in, made from the packed entries (for good). */
   private convert(): Map<string, string> {
-    const map = new Map(this.entries());
+    const map = new Map(this.entries(true));
     this.data = map;
     return map;
   }

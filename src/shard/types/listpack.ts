@@ -44,6 +44,9 @@ function lengthOf(item: string): string {
  * for with value(). `start`/`end` are the current entry's bytes; `next` is where the next
  * entry's length begins.
  */
+/** V8 makes a slice this long or longer a view into its parent; shorter ones are copies. */
+const SLICE_MIN_LENGTH = 13;
+
 export class LpCursor {
   start = 0;
   end = 0;
@@ -74,6 +77,16 @@ export class LpCursor {
 
   value(): string {
     return this.lp.slice(this.start, this.end);
+  }
+
+  /**
+   * value() as a string of its own: V8 makes a slice of SLICE_MIN_LENGTH chars or more a view
+   * that keeps the whole listpack alive, which a value kept past the listpack (a converted
+   * hash's fields, a skiplist's members) must not do.
+   */
+  ownValue(): string {
+    const v = this.value();
+    return this.end - this.start >= SLICE_MIN_LENGTH ? Buffer.from(v, 'latin1').toString('latin1') : v;
   }
 
   /** Whether the current entry's bytes equal s. */

@@ -110,9 +110,6 @@ export function pack(pairs: Iterable<ZEntry>): string {
   return parts.join('');
 }
 
-/** V8 makes a slice this long or longer a view into its parent; shorter ones are copies. */
-const SLICE_MIN_LENGTH = 13;
-
 /** The pairs as two arrays, in order. */
 export interface Unpacked {
   members: string[];
@@ -128,8 +125,7 @@ export function unpack(lp: string, copy = false): Unpacked {
   const scores: number[] = [];
   const c = countedCursor(lp);
   while (c.advance()) {
-    const copyNeeded = copy && c.end - c.start >= SLICE_MIN_LENGTH;
-    members.push(copyNeeded ? Buffer.from(c.value(), 'latin1').toString('latin1') : c.value());
+    members.push(copy ? c.ownValue() : c.value());
     c.advance();
     scores.push(scoreAt(lp, c.start, c.end));
   }
