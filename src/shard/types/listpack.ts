@@ -14,13 +14,6 @@
  * `slice` a view (SlicedString) that keeps the previous, larger string alive.
  */
 
-/** The packed form of items. */
-export function lpFrom(items: readonly string[]): string {
-  const parts: string[] = [];
-  for (const item of items) parts.push(lengthOf(item), item);
-  return parts.join('');
-}
-
 /** One entry: the varint length, then the bytes. */
 export function lpEntry(item: string): string {
   return [lengthOf(item), item].join('');
@@ -93,76 +86,6 @@ export class LpCursor {
   equals(s: string): boolean {
     return this.end - this.start === s.length && this.lp.startsWith(s, this.start);
   }
-}
-
-/** Every entry, in order. */
-export function lpItems(lp: string): string[] {
-  const items: string[] = [];
-  const c = new LpCursor(lp);
-  while (c.advance()) items.push(c.value());
-  return items;
-}
-
-/**
- * The index of the first entry at index ≡ offset (mod step) that equals item, or -1: a hash
- * looks up a field with step 2, offset 0 (fields and values alternate).
- */
-export function lpIndexOf(lp: string, item: string, step = 1, offset = 0): number {
-  const c = new LpCursor(lp);
-  for (let i = 0; c.advance(); i++) {
-    if (i % step === offset && c.equals(item)) return i;
-  }
-  return -1;
-}
-
-/** The entry at index, or undefined past the end. */
-export function lpAt(lp: string, index: number): string | undefined {
-  const c = new LpCursor(lp);
-  for (let i = 0; c.advance(); i++) if (i === index) return c.value();
-  return undefined;
-}
-
-/** A copy of lp with the entry at index replaced by item (index must exist). */
-export function lpReplace(lp: string, index: number, item: string): string {
-  const c = new LpCursor(lp);
-  let entryStart = 0;
-  for (let i = 0; i <= index; i++) {
-    entryStart = c.next;
-    if (!c.advance()) throw new RangeError(`listpack has no entry ${index}`);
-  }
-  return [lp.slice(0, entryStart), lengthOf(item), item, lp.slice(c.next)].join('');
-}
-
-/** A copy of lp without `count` entries from index on. */
-export function lpDelete(lp: string, index: number, count = 1): string {
-  const c = new LpCursor(lp);
-  let from = lp.length;
-  for (let i = 0; i < index + count && c.advance(); i++) {
-    if (i === index) from = c.start - varintSize(c.end - c.start);
-  }
-  return from >= lp.length ? lp : [lp.slice(0, from), lp.slice(c.next)].join('');
-}
-
-/** A copy of lp with items inserted before the entry at index (index = entry count appends). */
-export function lpInsert(lp: string, index: number, items: readonly string[]): string {
-  const c = new LpCursor(lp);
-  let at = lp.length;
-  for (let i = 0; c.advance(); i++) {
-    if (i === index) {
-      at = c.start - varintSize(c.end - c.start);
-      break;
-    }
-  }
-  return [lp.slice(0, at), lpFrom(items), lp.slice(at)].join('');
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n >>>= 7;
-    size++;
-  }
-  return size;
 }
 
 /*
