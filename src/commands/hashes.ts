@@ -43,11 +43,8 @@ export const HASH_COMMANDS: readonly CommandSpec[] = [
   cmd('HRANDFIELD',     -2, READONLY,                  1,    1,   1,   hrandfieldCommand),
 ];
 
-/** What the read helpers return once they have written WRONGTYPE (valueOrReply's null). */
-const WRONG = null;
-
-/** The hash at argv[1] for a read; undefined when missing; WRONG once WRONGTYPE is written. */
-function readHash(ctx: ExecCtx, argv: Buffer[]): HashValue | undefined | typeof WRONG {
+/** The hash at argv[1] for a read; undefined when missing; null once WRONGTYPE is written. */
+function readHash(ctx: ExecCtx, argv: Buffer[]): HashValue | undefined | null {
   return valueOrReply(ctx, lookupHash, keyString(argv[1]!));
 }
 
@@ -92,7 +89,7 @@ function hmsetCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // HSETNX key field value
 function hsetnxCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h === WRONG) return;
+  if (h === null) return;
   if (h?.get(keyString(argv[2]!)) !== undefined) return ctx.out.integer(0);
   hashSetPairs(ctx.db, keyString(argv[1]!), argv, 2);
   ctx.dirty++;
@@ -102,7 +99,7 @@ function hsetnxCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // HDEL key field [field ...]
 function hdelCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h === WRONG) return;
+  if (h === null) return;
   let deleted = 0;
   if (h !== undefined) {
     for (let j = 2; j < argv.length && h.size > 0; j++) if (h.delete(keyString(argv[j]!))) deleted++;
@@ -145,7 +142,7 @@ function hincrbyfloatCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // HGET key field
 function hgetCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h === WRONG) return;
+  if (h === null) return;
   const v = h?.get(keyString(argv[2]!));
   if (v === undefined) ctx.out.nullBulk();
   else ctx.out.bulkLatin1(v);
@@ -154,7 +151,7 @@ function hgetCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // HMGET key field [field ...]
 function hmgetCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h === WRONG) return;
+  if (h === null) return;
   ctx.out.arrayHeader(argv.length - 2);
   for (let j = 2; j < argv.length; j++) {
     const v = h?.get(keyString(argv[j]!));
@@ -166,19 +163,19 @@ function hmgetCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // HLEN key
 function hlenCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h !== WRONG) ctx.out.integer(h?.size ?? 0);
+  if (h !== null) ctx.out.integer(h?.size ?? 0);
 }
 
 // HSTRLEN key field
 function hstrlenCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h !== WRONG) ctx.out.integer(h?.get(keyString(argv[2]!))?.length ?? 0);
+  if (h !== null) ctx.out.integer(h?.get(keyString(argv[2]!))?.length ?? 0);
 }
 
 // HEXISTS key field
 function hexistsCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
-  if (h !== WRONG) ctx.out.integer(h?.has(keyString(argv[2]!)) === true ? 1 : 0);
+  if (h !== null) ctx.out.integer(h?.has(keyString(argv[2]!)) === true ? 1 : 0);
 }
 
 const WANT_FIELDS = 1 << 0;
@@ -187,7 +184,7 @@ const WANT_VALUES = 1 << 1;
 /** HKEYS, HVALS and HGETALL: the hash in its own order, fields and/or values. */
 function hgetallGeneric(ctx: ExecCtx, argv: Buffer[], want: number): void {
   const h = readHash(ctx, argv);
-  if (h === WRONG) return;
+  if (h === null) return;
   if (h === undefined) return ctx.out.arrayHeader(0);
   const both = want === (WANT_FIELDS | WANT_VALUES);
   ctx.out.arrayHeader(both ? h.size * 2 : h.size);
@@ -228,7 +225,7 @@ const LONG_MAX = 2n ** 63n - 1n;
 function hrandfieldCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (argv.length === 2) {
     const h = readHash(ctx, argv);
-    if (h === WRONG) return;
+    if (h === null) return;
     if (h === undefined) return ctx.out.nullBulk();
     return ctx.out.bulkLatin1(randomField(h)[0]);
   }
@@ -240,7 +237,7 @@ function hrandfieldCommand(ctx: ExecCtx, argv: Buffer[]): void {
   // Redis halves the range with WITHVALUES, so that count*2 cannot overflow.
   if (withValues && (n < -LONG_MAX / 2n || n > LONG_MAX / 2n)) return ctx.out.error(ERR_OUT_OF_RANGE);
   const h = readHash(ctx, argv);
-  if (h === WRONG) return;
+  if (h === null) return;
   if (h === undefined || n === 0) return ctx.out.arrayHeader(0);
   const width = withValues ? 2 : 1;
   if (n < 0 || n === 1) {

@@ -98,11 +98,8 @@ export function lmoveGeneric(ctx: ExecCtx, src: string, dst: string, from: Where
     ctx.out.nullBulk();
     return false;
   }
-  let target = lookupList(ctx.db, dst);
-  if (target === Status.WRONGTYPE) {
-    ctx.out.error(ERR_WRONGTYPE);
-    return false;
-  }
+  let target = listOrReply(ctx, dst);
+  if (target === null) return false;
   const value = list.pop(from);
   const created = target === undefined;
   if (target === undefined) ctx.db.set(dst, (target = new List()));

@@ -40,11 +40,8 @@ export const SET_COMMANDS: readonly CommandSpec[] = [
   cmd('SSCAN',          -3, READONLY,                  1,    1,   1,   sscanCommand),
 ];
 
-/** What the read helpers return once they have written WRONGTYPE (valueOrReply's null). */
-const WRONG = null;
-
-/** The set at key; undefined when missing; WRONG once WRONGTYPE is written. */
-function readSet(ctx: ExecCtx, key: string): SetValue | undefined | typeof WRONG {
+/** The set at key; undefined when missing; null once WRONGTYPE is written. */
+function readSet(ctx: ExecCtx, key: string): SetValue | undefined | null {
   return valueOrReply(ctx, lookupSet, key);
 }
 
@@ -96,13 +93,13 @@ function smoveCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // SISMEMBER key member
 function sismemberCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const s = readSet(ctx, keyString(argv[1]!));
-  if (s !== WRONG) ctx.out.integer(s?.has(latin1(argv[2]!)) === true ? 1 : 0);
+  if (s !== null) ctx.out.integer(s?.has(latin1(argv[2]!)) === true ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 function smismemberCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const s = readSet(ctx, keyString(argv[1]!));
-  if (s === WRONG) return;
+  if (s === null) return;
   ctx.out.arrayHeader(argv.length - 2);
   for (let j = 2; j < argv.length; j++) ctx.out.integer(s?.has(latin1(argv[j]!)) === true ? 1 : 0);
 }
@@ -110,13 +107,13 @@ function smismemberCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // SCARD key
 function scardCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const s = readSet(ctx, keyString(argv[1]!));
-  if (s !== WRONG) ctx.out.integer(s?.size ?? 0);
+  if (s !== null) ctx.out.integer(s?.size ?? 0);
 }
 
 // SMEMBERS key  (intsets in ascending order, as Redis replies them)
 function smembersCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const s = readSet(ctx, keyString(argv[1]!));
-  if (s === WRONG) return;
+  if (s === null) return;
   if (s === undefined) return ctx.out.raw(EMPTY_ARRAY);
   ctx.out.latin1Array(s.ordered());
 }
@@ -141,7 +138,7 @@ function spopCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const key = keyString(argv[1]!);
   if (argv.length === 2) {
     const s = readSet(ctx, key);
-    if (s === WRONG) return;
+    if (s === null) return;
     if (s === undefined) return ctx.out.nullBulk();
     const m = s.random();
     s.remove(m);
@@ -154,7 +151,7 @@ function spopCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const n = string2ll(argv[2]!);
   if (n === undefined || n < 0) return ctx.out.error(ERR_NOT_POSITIVE);
   const s = readSet(ctx, key);
-  if (s === WRONG) return;
+  if (s === null) return;
   if (s === undefined || n === 0) return ctx.out.raw(EMPTY_ARRAY);
   if (n >= s.size) {
     ctx.out.latin1Array(s.ordered());
@@ -175,7 +172,7 @@ function srandmemberCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const key = keyString(argv[1]!);
   if (argv.length === 2) {
     const s = readSet(ctx, key);
-    if (s === WRONG) return;
+    if (s === null) return;
     if (s === undefined) return ctx.out.nullBulk();
     return ctx.out.bulkLatin1(s.random());
   }
@@ -183,7 +180,7 @@ function srandmemberCommand(ctx: ExecCtx, argv: Buffer[]): void {
   if (n === undefined) return ctx.out.error(ERR_NOT_INTEGER);
   if (n < -LONG_MAX) return ctx.out.error(ERR_COUNT_RANGE);
   const s = readSet(ctx, key);
-  if (s === WRONG) return;
+  if (s === null) return;
   if (s === undefined || n === 0) return ctx.out.raw(EMPTY_ARRAY);
   if (n < 0 || n === 1) {
     // Repeats allowed: every pick samples the whole set.
@@ -204,14 +201,14 @@ const OP_UNION = 1;
 const OP_DIFF = 2;
 
 /**
- * The sets at argv[from..]: undefined for a missing key, or WRONG once it has replied
+ * The sets at argv[from..]: undefined for a missing key, or null once it has replied
  * WRONGTYPE. Every key is type-checked before any result is computed, as Redis 7.0 does.
  */
-function sourceSets(ctx: ExecCtx, argv: Buffer[], from: number): (SetValue | undefined)[] | typeof WRONG {
+function sourceSets(ctx: ExecCtx, argv: Buffer[], from: number): (SetValue | undefined)[] | null {
   const sets: (SetValue | undefined)[] = [];
   for (let j = from; j < argv.length; j++) {
     const s = readSet(ctx, keyString(argv[j]!));
-    if (s === WRONG) return WRONG;
+    if (s === null) return null;
     sets.push(s);
   }
   return sets;
@@ -238,14 +235,14 @@ function combine(sets: readonly (SetValue | undefined)[], op: number): SetValue 
 /** SINTER, SUNION and SDIFF: the result in Redis's order (ascending while it is an intset). */
 function setOpGeneric(ctx: ExecCtx, argv: Buffer[], op: number): void {
   const sets = sourceSets(ctx, argv, 1);
-  if (sets === WRONG) return;
+  if (sets === null) return;
   ctx.out.latin1Array(combine(sets, op).ordered());
 }
 
 /** The STORE forms: the result replaces the destination, whatever it held; empty deletes it. */
 function setOpStoreGeneric(ctx: ExecCtx, argv: Buffer[], op: number): void {
   const sets = sourceSets(ctx, argv, 2);
-  if (sets === WRONG) return;
+  if (sets === null) return;
   const result = combine(sets, op);
   const dst = keyString(argv[1]!);
   if (result.size > 0) {
