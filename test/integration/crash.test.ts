@@ -49,7 +49,9 @@ async function loadUntilKilled(server: ServerHandle, round: number, killAfterMs:
 
 /** Keys of acks that the restarted server does not hold with the acknowledged value. */
 async function missing(server: ServerHandle, acks: Ack[]): Promise<Ack[]> {
-  const c = new Redis({ port: server.port, host: server.host });
+  // No reconnecting: if this server goes away, fail here, not later on another test's server
+  // that took over the port.
+  const c = new Redis({ port: server.port, host: server.host, maxRetriesPerRequest: 0, retryStrategy: () => null });
   const lost: Ack[] = [];
   for (let i = 0; i < acks.length; i += 500) {
     const batch = acks.slice(i, i + 500);
