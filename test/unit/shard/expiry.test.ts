@@ -94,12 +94,18 @@ describe('activeExpireCycle', () => {
 });
 
 describe('Db.set on an expired key', () => {
-  it('expires it first, as a lookup would (reported once), then stores the new value without the old TTL', () => {
+  /** A db at NOW with key k holding value, and the keys it reports expired. */
+  function dbWith(value: string): { db: Db; expired: string[] } {
     const db = new Db();
     db.now = NOW;
     const expired: string[] = [];
     db.onExpired = (key) => expired.push(key);
-    db.set('k', 'old');
+    db.set('k', value);
+    return { db, expired };
+  }
+
+  it('expires it first, as a lookup would (reported once), then stores the new value without the old TTL', () => {
+    const { db, expired } = dbWith('old');
     db.setExpire('k', NOW - 1);
     db.set('k', 'new', true); // even with keepTtl: the old TTL died with the old key
     expect(expired).toEqual(['k']);
@@ -109,11 +115,7 @@ describe('Db.set on an expired key', () => {
   });
 
   it('leaves a live key with a TTL alone unless told to clear it', () => {
-    const db = new Db();
-    db.now = NOW;
-    const expired: string[] = [];
-    db.onExpired = (key) => expired.push(key);
-    db.set('k', 'a');
+    const { db, expired } = dbWith('a');
     db.setExpire('k', NOW + 1000);
     db.set('k', 'b', true);
     expect(db.getExpire('k')).toBe(NOW + 1000);
