@@ -12,7 +12,7 @@
 import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OFFSET_RANGE, ERR_OVERFLOW, ERR_INCR_NAN, ERR_STRING_TOO_LONG,
   ERR_SYNTAX, ERR_WRONGTYPE, errInvalidExpire, errWrongArgs, type ReplyWriter } from './replies.ts';
 import { cmd, DENYOOM, FAST, Merge, READONLY, RunsOn, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
-import { keyString } from '../shard/keyspace.ts';
+import { keyString, type Value } from '../shard/keyspace.ts';
 import type { RequestArgs } from '../ring/codec.ts';
 import { append, incrBy, incrByFloat, isStatus, isString, lookupString, MAX_LATIN1, setRange, Status, string2ld, string2ll,
   stringLength, valueFromBytes, type Int64, type StringValue } from '../shard/types/string.ts';
@@ -88,13 +88,17 @@ export function int64OrReply(out: ReplyWriter, arg: Uint8Array, err = ERR_NOT_IN
 
 /** Writes GET's reply; false when the key held the wrong type (the error is written). */
 function getGeneric(ctx: ExecCtx, key: string): boolean {
-  const v = lookupString(ctx.db, key);
-  if (v === Status.WRONGTYPE) {
+  return replyGet(ctx, ctx.db.lookup(key));
+}
+
+/** GET's reply for a looked-up value; false when it is not a string (the error is written). */
+function replyGet(ctx: ExecCtx, v: Value | undefined): boolean {
+  if (v === undefined) ctx.out.nullBulk();
+  else if (isString(v)) replyString(ctx.out, v);
+  else {
     ctx.out.error(ERR_WRONGTYPE);
     return false;
   }
-  if (v === undefined) ctx.out.nullBulk();
-  else replyString(ctx.out, v);
   return true;
 }
 
@@ -104,7 +108,7 @@ function getCommand(ctx: ExecCtx, argv: Buffer[]): void {
 }
 
 function getDirect(ctx: ExecCtx, args: RequestArgs): boolean {
-  getGeneric(ctx, args.latin1(1));
+  replyGet(ctx, ctx.db.lookupBytes(args.buf, args.start(1), args.end(1)));
   return true;
 }
 
@@ -212,7 +216,7 @@ function setCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // SET key value, with no options and a value short enough to keep as a string: nearly every SET.
 function setDirect(ctx: ExecCtx, args: RequestArgs): boolean {
   if (args.count !== 3 || args.length(2) > MAX_LATIN1) return false;
-  ctx.db.set(args.latin1(1), args.latin1(2));
+  ctx.db.setBytes(args.buf, args.start(1), args.end(1), args.latin1(2));
   ctx.dirty++;
   ctx.out.ok();
   return true;

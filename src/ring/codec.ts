@@ -128,6 +128,15 @@ export class RequestArgs {
     return this.ends[i]! - this.starts[i]!;
   }
 
+  /** Argument i is buf[start(i), end(i)). */
+  start(i: number): number {
+    return this.starts[i]!;
+  }
+
+  end(i: number): number {
+    return this.ends[i]!;
+  }
+
   /** Argument i as a latin1 string (a key, or a value to keep). */
   latin1(i: number): string {
     return latin1(this.buf, this.starts[i]!, this.ends[i]!);

@@ -26,6 +26,13 @@ export function hashLatin1(key: string): number {
   return h;
 }
 
+/** hashLatin1() of the latin1 string of bytes[start, end), computed from the bytes. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h;
+}
+
 export class KeyTable {
   private keyAt: (string | undefined)[];
   private valueAt: (Value | undefined)[];
@@ -59,6 +66,25 @@ export class KeyTable {
       i = this.ints[this.nBuckets + i]!;
     }
     return NONE;
+  }
+
+  /**
+   * find() for the key whose latin1 string is bytes[start, end), without making that string:
+   * a lookup that finds its key then costs no allocation (a GET or an overwriting SET).
+   */
+  findBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const length = end - start;
+    let i = this.ints[hash & (this.nBuckets - 1)]!;
+    while (i !== NONE) {
+      const key = this.keyAt[i]!;
+      if (key.length === length && sameChars(key, bytes, start)) return i;
+      i = this.ints[this.nBuckets + i]!;
+    }
+    return NONE;
+  }
+
+  keyOf(i: number): string {
+    return this.keyAt[i]!;
   }
 
   valueOf(i: number): Value {
@@ -159,4 +185,13 @@ export class KeyTable {
       if (key !== undefined) this.add(key, hashLatin1(key), valueAt[i]!, oldClocks[i]!);
     }
   }
+}
+
+/**
+ * Whether key's chars are the bytes at bytes[start, start + key.length). Compared from the end:
+ * keys sharing a chain often share a prefix ("user:1234", "user:1299") and differ at the end.
+ */
+function sameChars(key: string, bytes: Uint8Array, start: number): boolean {
+  for (let i = key.length - 1; i >= 0; i--) if (key.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }

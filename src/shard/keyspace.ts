@@ -22,8 +22,8 @@
  * Invariants: a key is in `expires` only if it is in its group's table; `slotCounts[s]` is the
  * number of keys of slot s in the tables; `count` is their sum; an empty group has no table.
  */
-import { SLOT_COUNT, slotOfLatin1 } from '../routing/slot.ts';
-import { hashLatin1, KeyTable } from './key-table.ts';
+import { SLOT_COUNT, slotOfBytes, slotOfLatin1 } from '../routing/slot.ts';
+import { hashBytes, hashLatin1, KeyTable } from './key-table.ts';
 import { latin1 } from '../util/latin1.ts';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';
@@ -108,6 +108,18 @@ export class Db {
     return table.valueOf(this.found);
   }
 
+  /**
+   * lookup() of the key whose latin1 string is bytes[start, end), making that string only when
+   * it must: a GET of a key that is there allocates nothing.
+   */
+  lookupBytes(bytes: Uint8Array, start: number, end: number): Value | undefined {
+    if (this.beforeChange !== null && this.writing) return this.lookup(latin1(bytes, start, end));
+    const table = this.tableHoldingBytes(bytes, start, end);
+    if (table === undefined || !this.alive(table, this.found)) return undefined;
+    table.setClock(this.found, this.clock());
+    return table.valueOf(this.found);
+  }
+
   /** Like lookup() but leaves the access time alone (OBJECT, as Redis's LOOKUP_NOTOUCH). */
   peek(key: string): Value | undefined {
     const table = this.liveTable(key);
@@ -142,9 +154,22 @@ export class Db {
       i = -1;
     }
     if (i === -1) return this.addNew(table, slot, key, hash, value, this.clock());
+    this.overwrite(table, i, value, keepTtl);
+  }
+
+  /** set() (clearing any TTL) of a key given as bytes, as lookupBytes() takes it. */
+  setBytes(bytes: Uint8Array, start: number, end: number, value: Value): void {
+    if (this.beforeChange === null) {
+      const table = this.tableHoldingBytes(bytes, start, end);
+      if (table !== undefined && this.alive(table, this.found)) return this.overwrite(table, this.found, value, false);
+    }
+    this.set(latin1(bytes, start, end), value);
+  }
+
+  private overwrite(table: KeyTable, i: number, value: Value, keepTtl: boolean): void {
     table.setValue(i, value);
     table.setClock(i, this.clock());
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(table.keyOf(i));
   }
 
   delete(key: string): boolean {
@@ -245,6 +270,14 @@ export class Db {
     return this.found === -1 ? undefined : table;
   }
 
+  /** tableHolding() of the key whose latin1 string is bytes[start, end). */
+  private tableHoldingBytes(bytes: Uint8Array, start: number, end: number): KeyTable | undefined {
+    const table = this.groups[slotOfBytes(bytes, start, end) >> GROUP_SHIFT];
+    if (table === undefined) return undefined;
+    this.found = table.findBytes(bytes, start, end, hashBytes(bytes, start, end));
+    return this.found === -1 ? undefined : table;
+  }
+
   /**
    * The table holding key if key is there and alive (expiring it lazily otherwise), with its
    * entry index left in `found` so that a lookup hashes the key once.
@@ -252,9 +285,16 @@ export class Db {
   private liveTable(key: string): KeyTable | undefined {
     if (this.beforeChange !== null && this.writing) this.beforeChange(key);
     const table = this.tableHolding(key);
-    if (table === undefined || !this.isExpired(key)) return table;
+    return table !== undefined && this.alive(table, this.found) ? table : undefined;
+  }
+
+  /** Whether entry i of table is alive; expires it (lazily) when its time has passed. */
+  private alive(table: KeyTable, i: number): boolean {
+    if (this.expires.size === 0) return true;
+    const key = table.keyOf(i);
+    if (!this.isExpired(key)) return true;
     this.expireNow(key);
-    return undefined;
+    return false;
   }
 
   /** Lazy expiry: deletes a key whose time has passed and tells onExpired (the log, WATCH). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashLatin1, KeyTable as Table } from '../../../src/shard/key-table.ts';
+import { hashBytes, hashLatin1, KeyTable as Table } from '../../../src/shard/key-table.ts';
 
 /** The table with the hashing done here, as Db does it. */
 class KeyTable extends Table {
@@ -56,6 +56,22 @@ describe('KeyTable', () => {
     t.setClock(t.find(''), 9);
     expect(t.valueOf(t.find(''))).toBe('changed');
     expect(t.clockOf(t.find(''))).toBe(9);
+  });
+
+  it('finds a key by its bytes, told apart from keys sharing a prefix, a suffix or a length', () => {
+    const t = new KeyTable();
+    const keys = ['user:1234', 'user:1299', 'xser:1234', 'user:123', '', '\xff\x00'];
+    keys.forEach((k, i) => t.addKey(k, `v${i}`, i));
+    // The keys at an offset inside a larger buffer, as a request carries them.
+    const bytes = Buffer.from(`##${keys.join('')}`, 'latin1');
+    let at = 2;
+    for (const [i, k] of keys.entries()) {
+      expect(hashBytes(bytes, at, at + k.length)).toBe(hashLatin1(k));
+      expect(t.valueOf(t.findBytes(bytes, at, at + k.length, hashBytes(bytes, at, at + k.length)))).toBe(`v${i}`);
+      at += k.length;
+    }
+    const absent = Buffer.from('user:1235', 'latin1');
+    expect(t.findBytes(absent, 0, absent.length, hashBytes(absent, 0, absent.length))).toBe(-1);
   });
 
   it('skips keys deleted while it is being walked', () => {

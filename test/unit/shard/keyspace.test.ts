@@ -63,3 +63,49 @@ describe('Db slot groups', () => {
     expect([one.size, two.size]).toEqual([4, 4]);
   });
 });
+
+describe('Db lookups by key bytes', () => {
+  const bytesOf = (key: string): Buffer => Buffer.from(`..${key}..`, 'latin1');
+
+  it('reads and overwrites as lookup() and set() do, and adds keys that are not there', () => {
+    const db = new Db();
+    db.set('a', '1');
+    db.setExpire('a', db.now + 60_000);
+    expect(db.lookupBytes(bytesOf('a'), 2, 3)).toBe('1');
+    expect(db.lookupBytes(bytesOf('b'), 2, 3)).toBeUndefined();
+    db.setBytes(bytesOf('a'), 2, 3, '2');
+    expect(db.lookup('a')).toBe('2');
+    expect(db.getExpire('a')).toBeUndefined(); // a plain SET clears the TTL
+    db.setBytes(bytesOf('b'), 2, 3, '3');
+    expect(db.lookup('b')).toBe('3');
+    expect(db.size).toBe(2);
+  });
+
+  it('expires a key whose time has passed, telling onExpired once', () => {
+    const db = new Db();
+    const expired: string[] = [];
+    db.onExpired = (key) => expired.push(key);
+    for (const key of ['gone', 'old']) {
+      db.set(key, 'v');
+      db.setExpire(key, db.now - 1);
+    }
+    expect(db.lookupBytes(bytesOf('gone'), 2, 6)).toBeUndefined();
+    db.setBytes(bytesOf('old'), 2, 5, 'new');
+    expect(expired).toEqual(['gone', 'old']);
+    expect(db.lookup('old')).toBe('new');
+    expect(db.getExpire('old')).toBeUndefined();
+    expect(db.size).toBe(1);
+  });
+
+  it('tells a snapshot in progress of the key a write is about to change', () => {
+    const db = new Db();
+    db.set('k', 'before');
+    const changed: string[] = [];
+    db.beforeChange = (key) => changed.push(key);
+    db.setBytes(bytesOf('k'), 2, 3, 'after');
+    db.writing = true;
+    db.lookupBytes(bytesOf('k'), 2, 3);
+    expect(changed).toEqual(['k', 'k']);
+    expect(db.lookup('k')).toBe('after');
+  });
+});
