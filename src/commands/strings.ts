@@ -108,7 +108,7 @@ function getCommand(ctx: ExecCtx, argv: Buffer[]): void {
 }
 
 function getDirect(ctx: ExecCtx, args: RequestArgs): boolean {
-  replyGet(ctx, ctx.db.lookupBytes(args.buf, args.start(1), args.end(1)));
+  replyGet(ctx, ctx.db.lookupBytes(args.buf, args.start(1), args.end(1), args.slotOf(1)));
   return true;
 }
 
@@ -216,7 +216,7 @@ function setCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // SET key value, with no options and a value short enough to keep as a string: nearly every SET.
 function setDirect(ctx: ExecCtx, args: RequestArgs): boolean {
   if (args.count !== 3 || args.length(2) > MAX_LATIN1) return false;
-  ctx.db.setBytes(args.buf, args.start(1), args.end(1), args.latin1(2));
+  ctx.db.setBytes(args.buf, args.start(1), args.end(1), args.latin1(2), args.slotOf(1));
   ctx.dirty++;
   ctx.out.ok();
   return true;

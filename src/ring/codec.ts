@@ -1,13 +1,14 @@
 /**
  * The payloads that cross the rings.
  *
- *   request  (connection thread -> shard)          reply (shard -> connection thread)
- *   ┌───────┬────┬─────┬───────┬──────┬──────┐    ┌───────┬───────────────────┐
- *   │ reqId │ db │ pad │ cmdId │ argc │ args │    │ reqId │ RESP2 reply bytes │
- *   │ u32   │ u8 │ u8  │ u16   │ u32  │ ...  │    │ u32   │                   │
- *   └───────┴────┴─────┴───────┴──────┴──────┘    └───────┴───────────────────┘
+ *   request  (connection thread -> shard)                  reply (shard -> connection thread)
+ *   ┌───────┬────┬─────┬───────┬───────┬──────┬──────┐    ┌───────┬───────────────────┐
+ *   │ reqId │ db │ pad │ cmdId │ slot1 │ argc │ args │    │ reqId │ RESP2 reply bytes │
+ *   │ u32   │ u8 │ u8  │ u16   │ u16   │ u32  │ ...  │    │ u32   │                   │
+ *   └───────┴────┴─────┴───────┴───────┴──────┴──────┘    └───────┴───────────────────┘
  *   each arg: [u32 length][bytes]; cmdId indexes the command table, so the shard does not look
- *   the name up again.
+ *   the name up again; slot1 is the slot of argument 1 when the sender hashed it to route the
+ *   request (NO_SLOT otherwise), so the shard does not hash the key again.
  *
  *   write-log record (shard -> replicator, and on disk after a length and a CRC):
  *   ┌──────┬────┬─────┬──────┬──────┐
@@ -18,12 +19,16 @@
 import type { ReplyWriter } from '../commands/replies.ts';
 import { copyBytes, getU32, putU32 } from './bytes.ts';
 import { latin1 } from '../util/latin1.ts';
+import { slotOfBytes } from '../routing/slot.ts';
 
 /** cmdId of a request that cancels the parked command with the same reqId (client gone). */
 export const CANCEL_BLOCKED = 0xffff;
 
-/** reqId, db, pad, cmdId: what precedes the args. */
-export const REQUEST_HEADER_BYTES = 8;
+/** reqId, db, pad, cmdId, slot1: what precedes the args. */
+export const REQUEST_HEADER_BYTES = 10;
+
+/** slot1 of a request whose sender did not hash argument 1. */
+export const NO_SLOT = 0xffff;
 
 /** Appends argc and the args; strings are written as latin1 bytes. */
 export function writeArgs(out: ReplyWriter, args: readonly (Uint8Array | string)[]): void {
@@ -91,11 +96,14 @@ export class RequestArgs {
   private starts = new Int32Array(16);
   private ends = new Int32Array(16);
 
-  /** Locates the args written by writeArgs at buf[pos]. */
-  read(buf: Buffer, pos: number): void {
+  /** The slot of argument 1 when the request said it; NO_SLOT otherwise. */
+  private slot1 = NO_SLOT;
+
+  /** Locates the args written by writeArgs at buf[pos]; slot1 is the request header's. */
+  read(buf: Buffer, pos: number, slot1 = NO_SLOT): void {
     const argc = getU32(buf, pos);
     pos += 4;
-    this.reset(buf, argc);
+    this.reset(buf, argc, slot1);
     const { starts, ends } = this;
     for (let i = 0; i < argc; i++) {
       const len = getU32(buf, pos);
@@ -108,16 +116,17 @@ export class RequestArgs {
 
   /** Locates args held as buf[starts[i], ends[i]), i < argc (a framed command). */
   locate(buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number): void {
-    this.reset(buf, argc);
+    this.reset(buf, argc, NO_SLOT);
     for (let i = 0; i < argc; i++) {
       this.starts[i] = starts[i]!;
       this.ends[i] = ends[i]!;
     }
   }
 
-  private reset(buf: Buffer, argc: number): void {
+  private reset(buf: Buffer, argc: number, slot1: number): void {
     this.buf = buf;
     this.count = argc;
+    this.slot1 = slot1;
     if (this.starts.length < argc) {
       this.starts = new Int32Array(argc);
       this.ends = new Int32Array(argc);
@@ -135,6 +144,12 @@ export class RequestArgs {
 
   end(i: number): number {
     return this.ends[i]!;
+  }
+
+  /** The cluster slot of argument i as a key: from the request header when it came with one. */
+  slotOf(i: number): number {
+    if (i === 1 && this.slot1 !== NO_SLOT) return this.slot1;
+    return slotOfBytes(this.buf, this.starts[i]!, this.ends[i]!);
   }
 
   /** Argument i as a latin1 string (a key, or a value to keep). */
@@ -162,7 +177,7 @@ export class RequestArgs {
 
 const located = new RequestArgs();
 
-export function writeRequestHeader(out: ReplyWriter, reqId: number, db: number, cmdId: number): void {
+export function writeRequestHeader(out: ReplyWriter, reqId: number, db: number, cmdId: number, slot1 = NO_SLOT): void {
   out.ensure(REQUEST_HEADER_BYTES);
   const p = out.len;
   const buf = out.buf;
@@ -171,7 +186,22 @@ export function writeRequestHeader(out: ReplyWriter, reqId: number, db: number, 
   buf[p + 5] = 0;
   buf[p + 6] = cmdId;
   buf[p + 7] = cmdId >>> 8;
+  buf[p + 8] = slot1;
+  buf[p + 9] = slot1 >>> 8;
   out.len += REQUEST_HEADER_BYTES;
+}
+
+/** The request header's fields, read in place (the shard's inbox). */
+export function requestDb(buf: Uint8Array, start: number): number {
+  return buf[start + 4]!;
+}
+
+export function requestCmdId(buf: Uint8Array, start: number): number {
+  return buf[start + 6]! | (buf[start + 7]! << 8);
+}
+
+export function requestSlot1(buf: Uint8Array, start: number): number {
+  return buf[start + 8]! | (buf[start + 9]! << 8);
 }
 
 /** Write-log record kinds. Stable numbers: records of kind LOG_COMMAND live on disk. */

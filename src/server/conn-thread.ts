@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { lookupCommand } from '../commands/index.ts';
 import { BLOCKING, type CommandSpec, type ConnServerInfo } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
-import { CANCEL_BLOCKED, writeArgRanges, writeArgs, writeRequestHeader } from '../ring/codec.ts';
+import { CANCEL_BLOCKED, NO_SLOT, writeArgRanges, writeArgs, writeRequestHeader } from '../ring/codec.ts';
 import { unwatchRequest } from '../commands/transactions.ts';
 import { getU32 } from '../ring/bytes.ts';
 import { Doorbell } from '../ring/doorbell.ts';
@@ -121,10 +121,13 @@ export class ConnThread {
     this.stage(shard, reqId, conn.db, spec.id, args);
   }
 
-  /** send() for a single-part command framed in one read: args copied from the read's bytes. */
-  sendFramed(shard: number, conn: Connection, pending: Pending, spec: CommandSpec, cmd: FramedArgs): void {
+  /**
+   * send() for a single-part command framed in one read: args copied from the read's bytes.
+   * slot1 is argument 1's slot when the caller hashed it (NO_SLOT otherwise).
+   */
+  sendFramed(shard: number, conn: Connection, pending: Pending, spec: CommandSpec, cmd: FramedArgs, slot1: number): void {
     const reqId = this.track(shard, conn, pending, 0, spec);
-    const at = this.beginRequest(shard, reqId, conn.db, spec.id);
+    const at = this.beginRequest(shard, reqId, conn.db, spec.id, slot1);
     writeArgRanges(this.writers[shard]!.out, cmd.data, cmd.starts, cmd.ends, cmd.argc);
     this.endRequest(shard, at);
   }
@@ -162,10 +165,10 @@ export class ConnThread {
   }
 
   /** Starts a request message for shard: its header; the caller writes the args. */
-  private beginRequest(shard: number, reqId: number, db: number, cmdId: number): number {
+  private beginRequest(shard: number, reqId: number, db: number, cmdId: number, slot1 = NO_SLOT): number {
     const writer = this.writers[shard]!;
     const at = writer.beginMessage();
-    writeRequestHeader(writer.out, reqId, db, cmdId);
+    writeRequestHeader(writer.out, reqId, db, cmdId, slot1);
     return at;
   }
 

@@ -19,6 +19,7 @@ import {
   ReplyWriter,
 } from '../commands/replies.ts';
 import { arityOk, BLOCKING, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec } from '../commands/table.ts';
+import { NO_SLOT } from '../ring/codec.ts';
 import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
@@ -69,10 +70,10 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
     const out = conn.outputIfInTurn();
     if (out !== null && thread.inline.runFramed(conn.db, spec, cmd, out)) return;
   }
-  const shard = thread.slotTable[slotOfBytes(cmd.data, cmd.starts[key]!, cmd.ends[key]!)]!;
+  const slot = slotOfBytes(cmd.data, cmd.starts[key]!, cmd.ends[key]!);
   const pending = new Pending(1, spec);
   conn.enqueue(pending);
-  thread.sendFramed(shard, conn, pending, spec, cmd);
+  thread.sendFramed(thread.slotTable[slot]!, conn, pending, spec, cmd, key === 1 ? slot : NO_SLOT);
 }
 
 /** Runs or sends one command; `found` is its row when the caller looked it up already. */

@@ -112,9 +112,9 @@ export class Db {
    * lookup() of the key whose latin1 string is bytes[start, end), making that string only when
    * it must: a GET of a key that is there allocates nothing.
    */
-  lookupBytes(bytes: Uint8Array, start: number, end: number): Value | undefined {
+  lookupBytes(bytes: Uint8Array, start: number, end: number, slot = slotOfBytes(bytes, start, end)): Value | undefined {
     if (this.beforeChange !== null && this.writing) return this.lookup(latin1(bytes, start, end));
-    const table = this.tableHoldingBytes(bytes, start, end);
+    const table = this.tableHoldingBytes(bytes, start, end, slot);
     if (table === undefined || !this.alive(table, this.found)) return undefined;
     table.setClock(this.found, this.clock());
     return table.valueOf(this.found);
@@ -158,9 +158,9 @@ export class Db {
   }
 
   /** set() (clearing any TTL) of a key given as bytes, as lookupBytes() takes it. */
-  setBytes(bytes: Uint8Array, start: number, end: number, value: Value): void {
+  setBytes(bytes: Uint8Array, start: number, end: number, value: Value, slot = slotOfBytes(bytes, start, end)): void {
     if (this.beforeChange === null) {
-      const table = this.tableHoldingBytes(bytes, start, end);
+      const table = this.tableHoldingBytes(bytes, start, end, slot);
       if (table !== undefined && this.alive(table, this.found)) return this.overwrite(table, this.found, value, false);
     }
     this.set(latin1(bytes, start, end), value);
@@ -270,9 +270,9 @@ export class Db {
     return this.found === -1 ? undefined : table;
   }
 
-  /** tableHolding() of the key whose latin1 string is bytes[start, end). */
-  private tableHoldingBytes(bytes: Uint8Array, start: number, end: number): KeyTable | undefined {
-    const table = this.groups[slotOfBytes(bytes, start, end) >> GROUP_SHIFT];
+  /** tableHolding() of the key whose latin1 string is bytes[start, end), of slot `slot`. */
+  private tableHoldingBytes(bytes: Uint8Array, start: number, end: number, slot: number): KeyTable | undefined {
+    const table = this.groups[slot >> GROUP_SHIFT];
     if (table === undefined) return undefined;
     this.found = table.findBytes(bytes, start, end, hashBytes(bytes, start, end));
     return this.found === -1 ? undefined : table;

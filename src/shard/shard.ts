@@ -10,7 +10,8 @@ import { NULL_ARRAY, ReplyWriter } from '../commands/replies.ts';
 import { forEachKeyIndex, newShardStats, RunsOn, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { getU32, putU32 } from '../ring/bytes.ts';
-import { CANCEL_BLOCKED, LOG_COMMAND, REQUEST_HEADER_BYTES, RequestArgs, writeArgs, writeLogHeader } from '../ring/codec.ts';
+import { CANCEL_BLOCKED, LOG_COMMAND, REQUEST_HEADER_BYTES, RequestArgs, requestCmdId, requestDb, requestSlot1, writeArgs,
+  writeLogHeader } from '../ring/codec.ts';
 import { Doorbell } from '../ring/doorbell.ts';
 import { RingReader, RingWriter } from '../ring/framed.ts';
 import { GAUGE_BLOCKED_CLIENTS, type Topology } from '../ring/topology.ts';
@@ -242,11 +243,11 @@ export class Shard {
 
   private execute(thread: number, buf: Buffer, start: number): void {
     const reqId = getU32(buf, start);
-    const dbIndex = buf[start + 4]!;
-    const cmdId = buf[start + 6]! | (buf[start + 7]! << 8);
+    const dbIndex = requestDb(buf, start);
+    const cmdId = requestCmdId(buf, start);
     if (cmdId === CANCEL_BLOCKED) return this.cancelBlocked(thread, reqId);
     const spec = COMMANDS[cmdId]!;
-    this.args.read(buf, start + REQUEST_HEADER_BYTES);
+    this.args.read(buf, start + REQUEST_HEADER_BYTES, requestSlot1(buf, start));
     if (this.run(thread, reqId, dbIndex, spec, null)) {
       // Its arguments are in the inbox: keep a copy for the retries.
       const argv = this.args.views([]).map((a) => Buffer.from(a));
