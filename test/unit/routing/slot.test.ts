@@ -26,6 +26,30 @@ describe('slotOfBytes', () => {
     expect(slotOfBytes(buf, 3, 6)).toBe(slotOfBytes(b('GET')));
   });
 
+  it('matches a bit-at-a-time CRC16-XMODEM on keys of every length up to 40, odd and even', () => {
+    const bitwise = (bytes: Uint8Array): number => {
+      let crc = 0;
+      for (const byte of bytes) {
+        crc ^= byte << 8;
+        for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+      }
+      return crc & 16383;
+    };
+    let seed = 1;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+    for (let length = 0; length <= 40; length++) {
+      for (let n = 0; n < 20; n++) {
+        // No braces, so the whole key is hashed.
+        const key = Uint8Array.from({ length }, () => {
+          const byte = random();
+          return byte === 0x7b ? 0 : byte;
+        });
+        expect(slotOfBytes(key)).toBe(bitwise(key));
+        expect(slotOfLatin1(Buffer.from(key).latin1Slice())).toBe(bitwise(key));
+      }
+    }
+  });
+
   it('agrees with slotOfLatin1 on the same keys', () => {
     for (const k of ['', 'a', '{', '}', '{}', 'a{b}c', '{{a}}', 'key:100000', '\xff{\x00}\x80']) {
       expect(slotOfBytes(b(k))).toBe(slotOfLatin1(k));
