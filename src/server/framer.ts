@@ -38,6 +38,11 @@ export interface FramedArgs {
   readonly argc: number;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
+  /**
+   * Counts this framer's commands, and its reads: two commands have consecutive values only
+   * when the second was framed right after the first, in the same read.
+   */
+  readonly seq: number;
   /** The arguments as Buffer views, for paths that want argv. Allocates. */
   views(): Buffer[];
 }
@@ -61,6 +66,7 @@ export class Framer implements FramedArgs {
   private pendingLine: Buffer | null = null;
   private argv: Buffer[] = [];
   argc = 0;
+  seq = 0;
   /**
    * True while every argument of the command being framed lies in `data`, tracked by offset
    * (the common case); it turns into argv views once the command straddles reads.
@@ -88,6 +94,7 @@ export class Framer implements FramedArgs {
    * only, and those of an incomplete command are copied here.
    */
   feed(chunk: Buffer): void {
+    this.seq++;
     this.frame(chunk);
     if (this.inRead && this.argsLeft > 0) this.toViews();
     if (this.argc > this.ownedArgs) this.keepArgs();
@@ -231,6 +238,7 @@ export class Framer implements FramedArgs {
   }
 
   private emit(): void {
+    this.seq++;
     if (this.inRead) {
       this.inRead = false;
       if (this.events.framedCommand !== undefined) {

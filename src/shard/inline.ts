@@ -34,6 +34,9 @@ export class InlineShard {
   private closed = false;
   /** Set when a turn ends: the next command framed must read the clock first. */
   private clockStale = true;
+  /** The command runFramed() ran last in this turn, as its framer and that framer's seq. */
+  private lastFramer: FramedArgs | null = null;
+  private lastSeq = 0;
 
   constructor(shard: Shard) {
     this.shard = shard;
@@ -52,7 +55,10 @@ export class InlineShard {
       this.shard.setClock(Date.now());
       this.clockStale = false;
     }
-    this.shard.runFramed(db, spec, cmd.data, cmd.starts, cmd.ends, cmd.argc, out);
+    const followsLast = cmd === this.lastFramer && cmd.seq === this.lastSeq + 1;
+    this.lastFramer = cmd;
+    this.lastSeq = cmd.seq;
+    this.shard.runFramed(db, spec, cmd.data, cmd.starts, cmd.ends, cmd.argc, out, followsLast);
     return true;
   }
 
@@ -63,6 +69,7 @@ export class InlineShard {
    */
   run(): void {
     this.clockStale = true;
+    this.lastFramer = null;
     for (;;) {
       const busy = this.shard.step();
       this.onReplies();

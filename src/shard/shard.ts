@@ -279,12 +279,24 @@ export class Shard {
    * inline-shard: runs a command framed in the connection thread's read, its reply written
    * straight into the client's output `out`: no ring either way. Only commands that cannot
    * park come here (not the blocking pops), and only when nothing is ahead of the command in
-   * its connection's reply order. The slow log times it on its own (two clock reads), since what
-   * ran on the thread since the last command is the connection's work, not the shard's.
+   * its connection's reply order. The slow log times it from its own clock read, since what
+   * ran on the thread before it is the connection's work, not the shard's; except when it
+   * `followsLast`, the command run here just before it, framed just before it in the same read:
+   * then from the end of that one (its own framing and routing included, well under a µs). At
+   * pipeline 16 that is one clock read per command instead of two (~4% of a GET).
    */
-  runFramed(dbIndex: number, spec: CommandSpec, buf: Buffer, starts: Int32Array, ends: Int32Array, argc: number, out: ReplyWriter): void {
+  runFramed(
+    dbIndex: number,
+    spec: CommandSpec,
+    buf: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+    argc: number,
+    out: ReplyWriter,
+    followsLast: boolean,
+  ): void {
     this.args.locate(buf, starts, ends, argc);
-    if (this.slowlog.enabled) this.clockMark = performance.now();
+    if (this.slowlog.enabled && !followsLast) this.clockMark = performance.now();
     // A command that parked here would have no request to answer later: that is a routing bug.
     if (this.invoke(dbIndex, spec, null, out)) out.error(`ERR internal error: '${spec.name}' waited outside a ring`);
     if (this.blocking.hasReady()) this.serveReady();

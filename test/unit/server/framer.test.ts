@@ -68,6 +68,28 @@ describe('Framer', () => {
     expect(seen).toEqual([[2, 8, 17, 11, 19]]);
   });
 
+  it('numbers commands so that only one framed right after another in the same read follows it', () => {
+    const seqs: [string, number][] = [];
+    const framer = new Framer(
+      {
+        command: (argv) => seqs.push([argv[0]!.toString(), framer.seq]),
+        framedCommand: (cmd) => seqs.push([cmd.data.latin1Slice(cmd.starts[0]!, cmd.ends[0]!), cmd.seq]),
+        protocolError: () => {},
+      },
+      1024,
+      true,
+    );
+    const get = '*2\r\n$3\r\nGET\r\n$1\r\nk\r\n';
+    framer.feed(Buffer.from(`${get}${get}*1\r\n$4\r\nPI`));
+    framer.feed(Buffer.from(`NG\r\n${get}`));
+    framer.feed(Buffer.from(get));
+    const [first, second, ping, third, fourth] = seqs.map(([, seq]) => seq);
+    expect(seqs.map(([name]) => name)).toEqual(['GET', 'GET', 'PING', 'GET', 'GET']);
+    expect(second).toBe(first! + 1); // the same read, one after the other
+    expect(third).toBe(ping! + 1); // after PING (framed across reads, as argv), in the same read
+    expect(fourth).toBeGreaterThan(third! + 1); // the first of a new read
+  });
+
   it('frames a command with more arguments than its first offset arrays hold', () => {
     const args = ['MSET', ...Array.from({ length: 150 }, (_, i) => `k${i}`)];
     const input = `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
