@@ -50,9 +50,13 @@ export class Monitors {
     if (this.local.delete(conn)) Atomics.sub(this.gauges, GAUGE_MONITORS, 1);
   }
 
-  /** True while any client of the server is in MONITOR. */
+  /**
+   * True while any client of the server is in MONITOR. A plain read, not Atomics.load: this
+   * runs for every command, TurboFan does not inline Atomics.load (~1% of a pipelined GET), and
+   * a MONITOR that starts on another thread is seen a read or two later either way.
+   */
   active(): boolean {
-    return Atomics.load(this.gauges, GAUGE_MONITORS) !== 0;
+    return this.gauges[GAUGE_MONITORS] !== 0;
   }
 
   /** Feeds a processed command to every monitor of the server, if there are any. */
