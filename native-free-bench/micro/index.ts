@@ -19,6 +19,7 @@ import { RingReader, RingWriter } from '../../src/ring/framed.ts';
 import { slotOfBytes, slotOfLatin1 } from '../../src/routing/slot.ts';
 import { Framer } from '../../src/server/framer.ts';
 import { Db } from '../../src/shard/keyspace.ts';
+import { latin1 } from '../../src/util/latin1.ts';
 import { defaultPath, markdownTable, timestamp, writeOut } from '../report.ts';
 
 function argValue(name: string): string | undefined {
@@ -68,6 +69,16 @@ add('slot: slotOfBytes 16-byte key', 1, 'key', () => { sink ^= slotOfBytes(keyBy
 add('slot: slotOfLatin1 16-byte key', 1, 'key', () => { sink ^= slotOfLatin1(keyString); });
 const taggedBytes = Buffer.from('{user:1000}:profile', 'latin1');
 add('slot: slotOfBytes hash-tagged key', 1, 'key', () => { sink ^= slotOfBytes(taggedBytes); });
+
+// --- latin1 strings of bytes (src/util/latin1.ts): every key, field, member and small value --
+const latin1Source = Buffer.from('key:000000123456'.repeat(64), 'latin1');
+for (const length of [3, 16, 64]) {
+  let at = 0;
+  add(`latin1: ${length}-byte range to a string`, 1, 'string', () => {
+    sink ^= latin1(latin1Source, at, at + length).length;
+    at = (at + 17) & 511;
+  });
+}
 
 // --- rings -----------------------------------------------------------------------------------
 const RING_BYTES = 1 << 20;
