@@ -120,6 +120,14 @@ add('replies: 16 bulk replies of 3 bytes + 16 integers', 32, 'reply', () => {
     replyOut.integer(i * 1000);
   }
 });
+const shortString = latin1(shortValue);
+add('replies: 16 bulk replies of a 3-byte string + 16 integers', 32, 'reply', () => {
+  replyOut.reset();
+  for (let i = 0; i < 16; i++) {
+    replyOut.bulkLatin1(shortString);
+    replyOut.integer(i * 1000);
+  }
+});
 const requestArgs = [Buffer.from('SET'), Buffer.from('key:100000'), shortValue];
 const parsedArgs: Buffer[] = [];
 add('codec: write + read a SET request', 1, 'cmd', () => {

@@ -56,6 +56,8 @@ export const errUnknownSubcommand = (sub: string, cmd: string): string =>
 const INITIAL_CAPACITY = 16 * 1024;
 /** type byte + up to 10 digits (a u32) + CRLF: what header()'s fast path writes at most. */
 const MAX_HEADER_BYTES = 13;
+/** Strings up to this long are written by a JS loop rather than latin1Write (see bulkLatin1). */
+const SHORT_STRING = 8;
 
 /**
  * A growable byte buffer for RESP2 replies. `len` is the write cursor; nothing is ever handed
@@ -168,11 +170,21 @@ export class ReplyWriter {
     this.crlf();
   }
 
-  /** A bulk string from a binary (latin1) JS string: one char per byte. */
+  /**
+   * A bulk string from a binary (latin1) JS string: one char per byte. Short ones are copied
+   * char by char: latin1Write is a call into C++ (~22 ns), a loop over 3 chars ~6 ns.
+   */
   bulkLatin1(value: string): void {
-    this.header(0x24, value.length);
-    this.ensure(value.length + 2);
-    this.len += this.buf.latin1Write(value, this.len);
+    const n = value.length;
+    this.header(0x24, n);
+    this.ensure(n + 2);
+    if (n <= SHORT_STRING) {
+      const buf = this.buf;
+      for (let i = 0; i < n; i++) buf[this.len + i] = value.charCodeAt(i);
+      this.len += n;
+    } else {
+      this.len += this.buf.latin1Write(value, this.len);
+    }
     this.crlf();
   }
 
