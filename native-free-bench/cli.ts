@@ -47,7 +47,9 @@ async function main(): Promise<number> {
       const head = `${s.clients} clients, ${s.rounds} rounds of ${s.durationS}s (+${s.warmupS}s warmup) per cell, ` +
         `${s.keyspace} keys, ${s.valueSize}-byte values, ${s.threads} load threads`;
       process.stdout.write(`\n${head}\n\n${compareTable(r)}\n\nCPU per operation by thread group (µs/op, cores used in brackets) and projection ` +
-        `(cores / total µs per op, * = capped by the busiest thread at 1 / its µs per op):\n\n${cpuTable(r)}\n`);
+        `(cores / total µs per op, * = capped by the busiest thread at 1 / its µs per op); the last two columns: total CPU per op ` +
+        `over Redis's, and 8 cores / total µs per op against one Redis without the cap (a host that size adds I/O threads and ` +
+        `shards):\n\n${cpuTable(r)}\n`);
       const jsonPath = o.json ?? defaultPath('compare', 'json', stamp);
       const svgPath = o.svg ?? defaultPath('compare', 'svg', stamp);
       writeOut(jsonPath, `${JSON.stringify({ kind: 'compare', date: new Date().toISOString(), machine, ...r }, null, 2)}\n`);
