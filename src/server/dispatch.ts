@@ -211,10 +211,24 @@ function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
     }, argv);
   }
   if (cross) return replyError(conn, ERR_CROSSSLOT);
-  const shard = slot === -1 ? 0 : conn.thread.slotTable[slot]!;
+  const thread = conn.thread;
+  if (runInline(conn, spec, argv)) return;
+  const shard = slot === -1 ? 0 : thread.slotTable[slot]!;
   const pending = new Pending(1, spec);
   conn.enqueue(pending);
-  conn.thread.send(shard, conn, pending, 0, spec, argv);
+  thread.send(shard, conn, pending, 0, spec, argv);
+}
+
+/**
+ * inline-shard, as in dispatchFramed, for a command that goes to one shard as argv (several
+ * keys, or a value that straddled reads): run now when nothing is ahead of it, so that its
+ * arguments do not cross a ring and back (a 64 KB SET crossed twice, copied four times).
+ */
+function runInline(conn: Connection, spec: CommandSpec, argv: Buffer[]): boolean {
+  const inline = conn.thread.inline;
+  if (inline === null || (spec.flags & BLOCKING) !== 0) return false;
+  const out = conn.outputIfInTurn();
+  return out !== null && inline.runArgv(conn.db, spec, argv, out);
 }
 
 function splitByShard(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
@@ -230,6 +244,7 @@ function splitByShard(conn: Connection, spec: CommandSpec, argv: Buffer[]): void
     list.push(i);
   }
   if (byShard.size === 1) {
+    if (runInline(conn, spec, argv)) return;
     const pending = new Pending(1, spec);
     conn.enqueue(pending);
     thread.send(byShard.keys().next().value!, conn, pending, 0, spec, argv);

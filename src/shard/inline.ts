@@ -50,15 +50,32 @@ export class InlineShard {
    * go through the rings instead (a write whose reply waits for the fsync).
    */
   runFramed(db: number, spec: CommandSpec, cmd: FramedArgs, out: ReplyWriter): boolean {
+    if (!this.mayRun(spec)) return false;
+    const followsLast = cmd === this.lastFramer && cmd.seq === this.lastSeq + 1;
+    this.lastFramer = cmd;
+    this.lastSeq = cmd.seq;
+    this.shard.runFramed(db, spec, cmd.data, cmd.starts, cmd.ends, cmd.argc, out, followsLast);
+    return true;
+  }
+
+  /**
+   * runFramed() for a command that arrived as argv (one that straddled reads: a large value),
+   * so that its arguments are not copied into a ring and out of it again.
+   */
+  runArgv(db: number, spec: CommandSpec, argv: Buffer[], out: ReplyWriter): boolean {
+    if (!this.mayRun(spec)) return false;
+    this.lastFramer = null;
+    this.shard.runArgv(db, spec, argv, out);
+    return true;
+  }
+
+  /** Whether spec may run now, outside the rings; if so, fixes the time for this turn. */
+  private mayRun(spec: CommandSpec): boolean {
     if ((spec.flags & WRITE) !== 0 && this.shard.persistence.syncsEveryWrite) return false;
     if (this.clockStale) {
       this.shard.setClock(Date.now());
       this.clockStale = false;
     }
-    const followsLast = cmd === this.lastFramer && cmd.seq === this.lastSeq + 1;
-    this.lastFramer = cmd;
-    this.lastSeq = cmd.seq;
-    this.shard.runFramed(db, spec, cmd.data, cmd.starts, cmd.ends, cmd.argc, out, followsLast);
     return true;
   }
 

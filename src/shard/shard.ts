@@ -302,6 +302,13 @@ export class Shard {
     if (this.blocking.hasReady()) this.serveReady();
   }
 
+  /** runFramed() for a command given as argv (views valid during the call). */
+  runArgv(dbIndex: number, spec: CommandSpec, argv: Buffer[], out: ReplyWriter): void {
+    if (this.slowlog.enabled) this.clockMark = performance.now();
+    if (this.invoke(dbIndex, spec, argv, out)) out.error(`ERR internal error: '${spec.name}' waited outside a ring`);
+    if (this.blocking.hasReady()) this.serveReady();
+  }
+
   /** Runs one command, its reply written into out; true when it parked instead (no reply). */
   private invoke(dbIndex: number, spec: CommandSpec, given: Buffer[] | null, out: ReplyWriter): boolean {
     const ctx = this.ctx;

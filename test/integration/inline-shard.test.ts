@@ -61,6 +61,24 @@ describe('inline shard', () => {
     expect(replies.map(text)).toEqual(['+OK\r\n', '*-1\r\n', '$1\r\n1\r\n', ':1\r\n', '+OK\r\n', '$1\r\n2\r\n']);
   });
 
+  it('runs values that straddle reads and multi-key commands in order, whole', async () => {
+    // A 300 KB value never fits one read, so it arrives as argv; MSET and RPOPLPUSH have several
+    // keys. With nothing ahead they run at once; behind a parked BLPOP, through the ring.
+    const big = Buffer.alloc(300_000, 'ab');
+    const replies = await c.pipeline([
+      ['SET', 'large', big], ['GET', 'large'], ['MSET', 'm1', 'a', 'm2', 'b'], ['RPUSH', '{l}src', 'x'],
+      ['BLPOP', 'empty', '0.1'], ['SET', 'large', 'small'], ['MGET', 'm1', 'm2', 'large'], ['RPOPLPUSH', '{l}src', '{l}dst'],
+    ]);
+    expect(replies.length).toBe(8);
+    expect(text(replies[0]!)).toBe('+OK\r\n');
+    expect(replies[1]!.equals(Buffer.concat([Buffer.from('$300000\r\n'), big, Buffer.from('\r\n')]))).toBe(true);
+    expect(replies.slice(2).map(text)).toEqual([
+      '+OK\r\n', ':1\r\n', '*-1\r\n', '+OK\r\n', '*3\r\n$1\r\na\r\n$1\r\nb\r\n$5\r\nsmall\r\n', '$1\r\nx\r\n',
+    ]);
+    const again = await c.pipeline([['SET', 'large', big], ['STRLEN', 'large'], ['LRANGE', '{l}dst', '0', '-1']]);
+    expect(again.map(text)).toEqual(['+OK\r\n', ':300000\r\n', '*1\r\n$1\r\nx\r\n']);
+  });
+
   it('judges expiry at the time of the command, not of the last batch', async () => {
     await c.call('SET', 'brief', 'v', 'PX', '100');
     expect(text(await c.call('GET', 'brief'))).toBe('$1\r\nv\r\n');
