@@ -14,7 +14,7 @@ import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OFFSET_RANGE, ERR_OVERFLOW, ERR_INC
 import { cmd, DENYOOM, FAST, Merge, READONLY, RunsOn, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { keyString, type Value } from '../shard/keyspace.ts';
 import type { RequestArgs } from '../ring/codec.ts';
-import { append, incrBy, incrByFloat, isStatus, isString, lookupString, MAX_LATIN1, setRange, Status, string2ld, string2ll,
+import { append, BIG_VALUE, incrBy, incrByFloat, isStatus, isString, lookupString, setRange, setStringBytes, Status, string2ld, string2ll,
   stringLength, valueFromBytes, type Int64, type StringValue } from '../shard/types/string.ts';
 
 const ERR_DECR_OVERFLOW = 'ERR decrement would overflow';
@@ -179,7 +179,7 @@ function setGeneric(ctx: ExecCtx, argv: Buffer[], flags: number, expireArg: Buff
     }
   }
   const value = argv[2]!;
-  ctx.db.set(key, valueFromBytes(value), (flags & SET_KEEPTTL) !== 0);
+  setStringBytes(ctx.db, key, value, (flags & SET_KEEPTTL) !== 0);
   ctx.dirty++;
   if (expireAt !== undefined) {
     ctx.db.setExpire(key, Number(expireAt));
@@ -215,7 +215,7 @@ function setCommand(ctx: ExecCtx, argv: Buffer[]): void {
 
 // SET key value, with no options and a value short enough to keep as a string: nearly every SET.
 function setDirect(ctx: ExecCtx, args: RequestArgs): boolean {
-  if (args.count !== 3 || args.length(2) > MAX_LATIN1) return false;
+  if (args.count !== 3 || args.length(2) > BIG_VALUE) return false;
   ctx.db.setBytes(args.buf, args.start(1), args.end(1), args.latin1(2), args.slotOf(1));
   ctx.dirty++;
   ctx.out.ok();

@@ -47,6 +47,19 @@ describe.each(SLOTKV_CONFIGS)('string commands match redis-server ($name)', (con
     ]);
   });
 
+  it('values either side of the size kept off the V8 heap (16 KB) behave alike', () => {
+    const value = (n: number, seed: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed + 3) & 0xff));
+    const [at, over, far] = [value(16384, 7), value(16385, 11), value(65536, 13)];
+    return s.d.run([
+      ['SET', 'at', at], ['SET', 'over', over], ['SET', 'far', far],
+      ['GET', 'at'], ['GET', 'over'], ['GET', 'far'],
+      ['OBJECT', 'ENCODING', 'at'], ['OBJECT', 'ENCODING', 'over'], ['STRLEN', 'over'],
+      ['GETRANGE', 'over', '16380', '16390'], ['APPEND', 'at', 'x'], ['GET', 'at'], ['SETRANGE', 'over', '2', 'yz'],
+      ['GET', 'over'], ['GETSET', 'far', 'small'], ['GET', 'far'], ['INCR', 'over'],
+      ['MSET', '{m}a', over, '{m}b', 'b'], ['MGET', '{m}a', '{m}b'], ['SETEX', 'ttl', '100', far], ['GET', 'ttl'],
+    ]);
+  });
+
   it('SET NX and XX only set when the key is missing or present', () =>
     s.d.run([
       ['SET', 'k', '1', 'XX'], ['GET', 'k'], ['SET', 'k', '1', 'NX'], ['SET', 'k', '2', 'NX'], ['GET', 'k'],

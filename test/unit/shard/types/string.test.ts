@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { Db } from '../../../../src/shard/keyspace.ts';
 import {
-  addLongDouble, append, formatLongDouble, incrBy, incrByFloat, setRange, Status, StringBuf, string2ld,
-  string2ll, stringForBits, type LongDouble,
+  addLongDouble, append, BIG_VALUE, formatLongDouble, incrBy, incrByFloat, setRange, Status, StringBuf, string2ld,
+  setStringBytes, string2ll, stringForBits, valueFromBytes, type LongDouble,
 } from '../../../../src/shard/types/string.ts';
 
 const ld = (s: string): LongDouble => {
@@ -108,6 +108,67 @@ describe('StringBuf', () => {
     const sb = StringBuf.from(Buffer.from('ab'));
     sb.write(4, Buffer.from('z'));
     expect(sb.view()).toEqual(Buffer.from('ab\0\0z', 'latin1'));
+  });
+
+  it('copies a value and zeroes only the room asked for past it', () => {
+    const sb = StringBuf.from(Buffer.from('abc'), 5);
+    expect(sb.len).toBe(3);
+    expect(sb.buf).toEqual(Buffer.from('abc\0\0\0\0\0', 'latin1'));
+    sb.growZero(8);
+    expect(sb.view()).toEqual(Buffer.from('abc\0\0\0\0\0', 'latin1'));
+  });
+});
+
+describe('setStringBytes', () => {
+  const bytesOf = (n: number, seed: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed + 1) & 0xff));
+
+  it('writes a big value into the key\'s buffer when it fits, telling a snapshot of the old bytes first', () => {
+    const db = new Db();
+    setStringBytes(db, 'k', bytesOf(BIG_VALUE + 100, 3), false);
+    const first = db.raw('k') as StringBuf;
+    db.setExpire('k', db.now + 60_000);
+    const seen: Buffer[] = [];
+    db.beforeChange = (key) => seen.push(Buffer.from((db.raw(key) as StringBuf).view()));
+    const next = bytesOf(BIG_VALUE + 50, 5);
+    setStringBytes(db, 'k', next, false);
+    expect(db.raw('k')).toBe(first); // the same buffer, no allocation
+    expect(first.view().equals(next)).toBe(true);
+    expect(first.buf.subarray(next.length).every((b) => b === 0)).toBe(true);
+    expect(seen.map((b) => b.equals(bytesOf(BIG_VALUE + 100, 3)))).toEqual([true]);
+    expect(db.getExpire('k')).toBeUndefined();
+  });
+
+  it('allocates anew when the buffer is too small or over twice the size, and keeps the TTL when asked', () => {
+    const db = new Db();
+    setStringBytes(db, 'k', bytesOf(BIG_VALUE + 1, 3), false);
+    const first = db.raw('k');
+    setStringBytes(db, 'k', bytesOf(BIG_VALUE + 2, 5), false); // larger than the buffer
+    expect(db.raw('k')).not.toBe(first);
+    const second = db.raw('k') as StringBuf;
+    db.setExpire('k', db.now + 60_000);
+    setStringBytes(db, 'k', bytesOf(100, 7), true); // small: a latin1 string
+    expect(db.raw('k')).toBe(bytesOf(100, 7).latin1Slice());
+    expect(db.getExpire('k')).toBe(db.now + 60_000);
+    setStringBytes(db, 'big', bytesOf(4 * BIG_VALUE, 3), false);
+    const wide = db.raw('big');
+    setStringBytes(db, 'big', bytesOf(BIG_VALUE + 1, 3), false); // would waste over half the buffer
+    expect(db.raw('big')).not.toBe(wide);
+    expect(second).toBeInstanceOf(StringBuf);
+  });
+});
+
+describe('valueFromBytes', () => {
+  it('keeps values up to BIG_VALUE bytes as latin1 strings and bigger ones off the heap, bytes intact', () => {
+    const bytes = Buffer.alloc(BIG_VALUE + 1);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
+    const small = valueFromBytes(bytes.subarray(0, BIG_VALUE));
+    expect(typeof small).toBe('string');
+    expect(Buffer.from(small as string, 'latin1').equals(bytes.subarray(0, BIG_VALUE))).toBe(true);
+    const big = valueFromBytes(bytes);
+    expect(big).toBeInstanceOf(StringBuf);
+    expect((big as StringBuf).view().equals(bytes)).toBe(true);
+    bytes[0] = 1 - bytes[0]!; // a copy, not a view of the request
+    expect((big as StringBuf).view()[0]).not.toBe(bytes[0]);
   });
 });
 
