@@ -5,8 +5,9 @@
  * answers the error and closes, as Redis does.
  *
  * It resumes where it stopped when a command is split across reads, so a huge command costs
- * one pass, not one pass per read: a partial bulk is copied once into a buffer of its exact
- * size; only a partial header line (at most 64 KB) is ever re-joined with the next read.
+ * one pass, not one pass per read: a partial bulk is copied once into a buffer of its size (lent
+ * from a pool for the command's dispatch, below); only a partial header line (at most 64 KB) is
+ * ever re-joined with the next read.
  * Arguments are views into the read: the connection reads every socket into one reused buffer,
  * so they are valid only while their command is being dispatched. A command found whole in one
  * read is handed over as offsets into it (framedCommand), with no view per argument; one that
@@ -28,6 +29,36 @@ const INITIAL_OFFSETS = 64;
 /** Before AUTH, Redis refuses large requests outright so strangers cannot make it allocate. */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
+
+/**
+ * Buffers for bulks that straddle reads (large values), shared by the thread's connections and
+ * reused from one command to the next. A new one per command was 64 KB outside the V8 heap per
+ * 64 KB SET, which V8 frees only when a GC has collected the Buffer, so a stream of large SETs
+ * kept the GC marking (with a copy into the value, ~3x Redis's CPU per SET). A buffer is lent
+ * for one command: arguments are valid only while it is dispatched, and whatever outlives that
+ * is copied (queued transactions, handlers that answer later, ring requests). Up to POOL_SIZE
+ * buffers of at most POOL_MAX_BYTES are kept.
+ */
+const POOL_SIZE = 64;
+const POOL_MAX_BYTES = 1024 * 1024;
+const bulkPool: Buffer[] = [];
+
+/** A pooled buffer of n to 2n bytes, or a new one of n. */
+function takeBulk(n: number): Buffer {
+  for (let i = bulkPool.length - 1; i >= 0; i--) {
+    const b = bulkPool[i]!;
+    if (b.length >= n && b.length <= 2 * n) {
+      bulkPool[i] = bulkPool[bulkPool.length - 1]!;
+      bulkPool.pop();
+      return b;
+    }
+  }
+  return Buffer.allocUnsafe(n);
+}
+
+function returnBulk(b: Buffer): void {
+  if (bulkPool.length < POOL_SIZE) bulkPool.push(b);
+}
 
 /**
  * A complete command whose arguments all lie in one read: argument i is
@@ -79,6 +110,8 @@ export class Framer implements FramedArgs {
   private ownedArgs = 0;
   private argsLeft = 0;
   private bulk: Buffer | null = null; // a bulk argument (plus its CRLF) being filled across reads
+  /** Pool buffers holding bulks of the command being framed, returned once it is dispatched. */
+  private readonly borrowed: Buffer[] = [];
   private bulkFill = 0;
   private failed = false;
 
@@ -184,7 +217,7 @@ export class Framer implements FramedArgs {
         this.argsLeft--;
       } else {
         // The read ends inside this bulk: feed() turns the offsets so far into owned args.
-        this.bulk = Buffer.allocUnsafe(len + 2);
+        this.bulk = this.borrowBulk(len + 2);
         this.bulkFill = 0;
         this.fillBulk(data, pos);
         return -1;
@@ -202,6 +235,8 @@ export class Framer implements FramedArgs {
     this.bulkFill += n;
     if (this.bulkFill === bulk.length) {
       this.argv[this.argc++] = bulk.subarray(0, bulk.length - 2);
+      // Not a view into a read: keepArgs() need not copy it if the command goes on past this read.
+      if (this.ownedArgs === this.argc - 1) this.ownedArgs = this.argc;
       this.bulk = null;
       this.argsLeft--;
     }
@@ -253,6 +288,16 @@ export class Framer implements FramedArgs {
     this.argc = 0;
     this.ownedArgs = 0;
     this.events.command(argv);
+    // The command has been dispatched, and its arguments with it: its bulk buffers are free.
+    for (const b of this.borrowed) returnBulk(b);
+    this.borrowed.length = 0;
+  }
+
+  /** A buffer of n bytes for a bulk that straddles reads, from the thread's pool if it fits. */
+  private borrowBulk(n: number): Buffer {
+    const backing = takeBulk(n);
+    if (backing.length <= POOL_MAX_BYTES) this.borrowed.push(backing);
+    return backing.length === n ? backing : backing.subarray(0, n);
   }
 
   private fail(message: string): number {

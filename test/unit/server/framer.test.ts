@@ -90,6 +90,42 @@ describe('Framer', () => {
     expect(fourth).toBeGreaterThan(third! + 1); // the first of a new read
   });
 
+  it('lends bulks that straddle reads a pooled buffer for the dispatch, two bulks of one command two buffers', () => {
+    // Where each argument's bytes lie: its memory and offset (small Buffers share Node's slabs).
+    const seen: { values: string[]; buffers: string[] }[] = [];
+    const ids = new Map<ArrayBufferLike, number>();
+    const where = (a: Buffer): string => `${ids.get(a.buffer) ?? ids.set(a.buffer, ids.size).size - 1}@${a.byteOffset}`;
+    const framer = new Framer(
+      {
+        command: (argv) => seen.push({ values: argv.map((a) => a.toString('latin1')), buffers: argv.map(where) }),
+        protocolError: (m) => { throw new Error(m); },
+      },
+      1024 * 1024,
+      true,
+    );
+    const request = (...args: string[]) => Buffer.from(`*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`, 'latin1');
+    // Each request arrives in two reads, split inside its big bulk(s).
+    const send = (req: Buffer) => {
+      framer.feed(Buffer.from(req.subarray(0, 40)));
+      framer.feed(Buffer.from(req.subarray(40)));
+    };
+    const [a, b] = ['a'.repeat(5000), 'b'.repeat(5000)];
+    send(request('SET', 'k', a));
+    send(request('SET', 'k', b));
+    expect(seen.map((x) => x.values)).toEqual([['SET', 'k', a], ['SET', 'k', b]]);
+    expect(seen[1]!.buffers[2]).toBe(seen[0]!.buffers[2]); // the same pooled buffer, lent again
+    const twoBig = request('MSET', 'x', a, 'y', b);
+    // Reads split inside both values: the first starts at byte 30, the second at 5046.
+    framer.feed(Buffer.from(twoBig.subarray(0, 30)));
+    framer.feed(Buffer.from(twoBig.subarray(30, 5030)));
+    framer.feed(Buffer.from(twoBig.subarray(5030, 5100)));
+    framer.feed(Buffer.from(twoBig.subarray(5100)));
+    const last = seen.at(-1)!;
+    expect(last.values).toEqual(['MSET', 'x', a, 'y', b]);
+    expect(last.buffers[2]).not.toBe(last.buffers[4]);
+    expect(last.buffers[2]).toBe(seen[0]!.buffers[2]); // the first value went into the pooled buffer
+  });
+
   it('frames a command with more arguments than its first offset arrays hold', () => {
     const args = ['MSET', ...Array.from({ length: 150 }, (_, i) => `k${i}`)];
     const input = `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
