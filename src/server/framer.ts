@@ -37,14 +37,17 @@ const UNAUTH_MAX_BULK = 16384;
  * kept the GC marking (with a copy into the value, ~3x Redis's CPU per SET). A buffer is lent
  * for one command: arguments are valid only while it is dispatched, and whatever outlives that
  * is copied (queued transactions, handlers that answer later, ring requests). Up to POOL_SIZE
- * buffers of at most POOL_MAX_BYTES are kept.
+ * buffers of POOL_MIN_BYTES to POOL_MAX_BYTES are kept, each its own memory (smaller Buffers are
+ * slices of Node's shared slabs, cheap to make, and a pooled one would keep its slab alive).
  */
 const POOL_SIZE = 64;
+const POOL_MIN_BYTES = 4096;
 const POOL_MAX_BYTES = 1024 * 1024;
 const bulkPool: Buffer[] = [];
 
 /** A pooled buffer of n to 2n bytes, or a new one of n. */
 function takeBulk(n: number): Buffer {
+  if (n < POOL_MIN_BYTES) return Buffer.allocUnsafe(n);
   for (let i = bulkPool.length - 1; i >= 0; i--) {
     const b = bulkPool[i]!;
     if (b.length >= n && b.length <= 2 * n) {
@@ -53,7 +56,7 @@ function takeBulk(n: number): Buffer {
       return b;
     }
   }
-  return Buffer.allocUnsafe(n);
+  return Buffer.allocUnsafeSlow(n);
 }
 
 function returnBulk(b: Buffer): void {
@@ -296,7 +299,7 @@ export class Framer implements FramedArgs {
   /** A buffer of n bytes for a bulk that straddles reads, from the thread's pool if it fits. */
   private borrowBulk(n: number): Buffer {
     const backing = takeBulk(n);
-    if (backing.length <= POOL_MAX_BYTES) this.borrowed.push(backing);
+    if (backing.length >= POOL_MIN_BYTES && backing.length <= POOL_MAX_BYTES) this.borrowed.push(backing);
     return backing.length === n ? backing : backing.subarray(0, n);
   }
 

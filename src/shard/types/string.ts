@@ -61,7 +61,9 @@ export class StringBuf implements TypedValue {
   static from(bytes: Uint8Array, extra = 0): StringBuf {
     const sb = new StringBuf(0);
     // Not Buffer.alloc: only the room past the copy needs zeroing, not the whole of a big value.
-    sb.buf = Buffer.allocUnsafe(bytes.length + extra);
+    // Not allocUnsafe either: below 32 KB that is a slice of a 64 KB slab shared with other
+    // Buffers, which one long-lived value would keep alive.
+    sb.buf = Buffer.allocUnsafeSlow(bytes.length + extra);
     sb.buf.set(bytes, 0);
     sb.buf.fill(0, bytes.length);
     sb.len = bytes.length;

@@ -167,6 +167,8 @@ describe('valueFromBytes', () => {
     const big = valueFromBytes(bytes);
     expect(big).toBeInstanceOf(StringBuf);
     expect((big as StringBuf).view().equals(bytes)).toBe(true);
+    // Memory of its own, not a slice of a slab that other Buffers share (and it would pin).
+    expect((big as StringBuf).buf.buffer.byteLength).toBe(bytes.length);
     bytes[0] = 1 - bytes[0]!; // a copy, not a view of the request
     expect((big as StringBuf).view()[0]).not.toBe(bytes[0]);
   });
