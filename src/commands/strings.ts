@@ -38,9 +38,9 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
   cmd('DECRBY',          3, WRITE | DENYOOM | FAST,    1,    1,   1,   decrbyCommand),
   cmd('INCRBYFLOAT',     3, WRITE | DENYOOM | FAST,    1,    1,   1,   incrbyfloatCommand),
   cmd('MGET',           -2, READONLY | FAST,           1,   -1,   1,   mgetCommand,
-    { runsOn: RunsOn.SPLIT, merge: Merge.BY_POSITION }),
+    { runsOn: RunsOn.SPLIT, merge: Merge.BY_POSITION, direct: mgetDirect }),
   cmd('MSET',           -3, WRITE | DENYOOM,           1,   -1,   2,   msetCommand,
-    { runsOn: RunsOn.SPLIT, merge: Merge.OK }),
+    { runsOn: RunsOn.SPLIT, merge: Merge.OK, direct: msetDirect }),
   cmd('MSETNX',         -3, WRITE | DENYOOM,           1,   -1,   2,   msetnxCommand),
 ];
 
@@ -384,6 +384,28 @@ function mgetCommand(ctx: ExecCtx, argv: Buffer[]): void {
     if (v === undefined || !isString(v)) ctx.out.nullBulk();
     else replyString(ctx.out, v);
   }
+}
+
+function mgetDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  ctx.out.arrayHeader(args.count - 1);
+  for (let j = 1; j < args.count; j++) {
+    const v = ctx.db.lookupBytes(args.buf, args.start(j), args.end(j), args.slotOf(j));
+    if (v === undefined || !isString(v)) ctx.out.nullBulk();
+    else replyString(ctx.out, v);
+  }
+  return true;
+}
+
+/** MSET of short values (all of them, checked first: a decline must not follow half a write). */
+function msetDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  if (args.count % 2 === 0) return false;
+  for (let j = 2; j < args.count; j += 2) if (args.length(j) > BIG_VALUE) return false;
+  for (let j = 1; j < args.count; j += 2) {
+    ctx.db.setBytes(args.buf, args.start(j), args.end(j), args.latin1(j + 1), args.slotOf(j));
+  }
+  ctx.dirty += (args.count - 1) / 2;
+  ctx.out.ok();
+  return true;
 }
 
 function msetGeneric(ctx: ExecCtx, argv: Buffer[], nx: boolean): void {

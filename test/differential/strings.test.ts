@@ -94,6 +94,8 @@ describe.each(SLOTKV_CONFIGS)('string commands match redis-server ($name)', (con
       ['MSET', 'a', '1', 'b', '2', 'c', '3', '{k}1', '4'], ['MGET', 'a', 'b', 'c', '{k}1', 'missing'],
       ['SADD', 'set', 'x'], ['MGET', 'a', 'set', 'b'], ['MSET', 'a'], ['MSET', 'a', '1', 'b'],
       ['MSET', 'a', 'x', 'a', 'y'], ['GET', 'a'], ['MSET', 'set', 'now-a-string'], ['TYPE', 'set'],
+      ['SET', 'ttl', 'v', 'EX', '100'], ['MSET', 'ttl', 'w', 'a', 'z'], ['TTL', 'ttl'], ['MGET', 'ttl', 'a', 'a', BINARY],
+      ['MSET', BINARY, '', 'e', ''], ['MGET', BINARY, 'e'],
     ]));
 
   it('INCR, DECR, INCRBY and DECRBY count and reject non-integers', () =>
