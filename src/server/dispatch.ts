@@ -46,23 +46,40 @@ function replyError(conn: Connection, message: string): void {
  */
 export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
   const spec = lookupByBytes(cmd.data, cmd.starts[0]!, cmd.ends[0]!);
-  const key = spec === undefined ? 0 : spec.firstKey;
-  if (
-    spec === undefined ||
-    spec.runsOn !== RunsOn.SHARD ||
-    (spec.flags & INTERNAL) !== 0 ||
-    spec.keys !== undefined ||
-    key === 0 ||
-    key !== spec.lastKey ||
-    key >= cmd.argc ||
-    !arityOk(spec, cmd.argc) ||
-    !conn.authenticated ||
-    conn.tx !== null ||
-    conn.subscriptionCount() > 0 ||
-    conn.thread.monitors.active()
-  ) {
-    return dispatch(conn, cmd.views(), spec);
+  if (spec !== undefined && plainContext(conn) && arityOk(spec, cmd.argc)) {
+    if (spec.runsOn === RunsOn.SPLIT && runSplitInline(conn, spec, cmd)) return;
+    if (isSingleKey(spec, cmd.argc)) return dispatchSingleKey(conn, spec, cmd);
   }
+  dispatch(conn, cmd.views(), spec);
+}
+
+/** No transaction, subscription, monitor or pending AUTH to consider for this connection. */
+function plainContext(conn: Connection): boolean {
+  return conn.authenticated && conn.tx === null && conn.subscriptionCount() === 0 && !conn.thread.monitors.active();
+}
+
+/** A command that runs on the shard of its one key, at a fixed position present in argc. */
+function isSingleKey(spec: CommandSpec, argc: number): boolean {
+  const key = spec.firstKey;
+  return spec.runsOn === RunsOn.SHARD && (spec.flags & INTERNAL) === 0 && spec.keys === undefined && key !== 0 &&
+    key === spec.lastKey && key < argc;
+}
+
+/**
+ * inline-shard: MGET, MSET, DEL ... go to the one shard whole, so they can run as framed, like
+ * a single-key command, when nothing is ahead of them: no Buffer view per key.
+ */
+function runSplitInline(conn: Connection, spec: CommandSpec, cmd: FramedArgs): boolean {
+  const inline = conn.thread.inline;
+  if (inline === null || (cmd.argc - 1) % spec.step !== 0) return false;
+  const out = conn.outputIfInTurn();
+  if (out === null || !inline.runFramed(conn.db, spec, cmd, out)) return false;
+  conn.lastCommand = spec.name;
+  return true;
+}
+
+function dispatchSingleKey(conn: Connection, spec: CommandSpec, cmd: FramedArgs): void {
+  const key = spec.firstKey;
   conn.lastCommand = spec.name;
   const thread = conn.thread;
   if (thread.inline !== null && (spec.flags & BLOCKING) === 0) {
