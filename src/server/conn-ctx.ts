@@ -6,7 +6,7 @@
  */
 import { lookupCommand } from '../commands/index.ts';
 import { ERR_CROSSSLOT, ReplyWriter } from '../commands/replies.ts';
-import type { ConnCtx, PubSubControl, TransactionControl } from '../commands/table.ts';
+import type { ClientControl, ConnCtx, ConnServerInfo, PubSubControl, TransactionControl } from '../commands/table.ts';
 import { unwatchRequest, watchRequest } from '../commands/transactions.ts';
 import { CONTROL_NO_SAVE } from '../ring/topology.ts';
 import { slotOfBytes } from '../routing/slot.ts';
@@ -96,53 +96,94 @@ function pubsubControl(conn: Connection, out: ReplyWriter): PubSubControl {
   };
 }
 
-export function connCtx(conn: Connection, shardReplies: readonly Buffer[] | undefined, out: ReplyWriter): ConnCtx {
-  return {
-    out,
-    clientId: conn.id,
-    get clientName() {
-      return conn.name;
-    },
-    set clientName(value: string) {
-      conn.name = value;
-    },
-    get db() {
-      return conn.db;
-    },
-    set db(value: number) {
-      conn.db = value;
-    },
-    get authenticated() {
-      return conn.authenticated;
-    },
-    set authenticated(value: boolean) {
-      conn.authenticated = value;
-      conn.framer.authenticated = value;
-    },
-    closeAfterReply: () => conn.closeAfterReply(),
-    shutdown: (save) => {
-      if (!save) Atomics.store(new Int32Array(conn.thread.options.topology.control), CONTROL_NO_SAVE, 1);
-      process.kill(process.pid, 'SIGTERM');
-    },
-    server: conn.thread.options.server,
-    shardReplies,
-    fanOut: (args) => fanOut(conn, args),
-    get transaction() {
-      return transactionControl(conn, out);
-    },
-    get pubsub() {
-      return pubsubControl(conn, out);
-    },
-    startMonitor: () => {
-      conn.monitoring = true;
-      conn.thread.monitors.add(conn);
-    },
-    clients: {
+/**
+ * A handler's context, made for every command run on the connection thread (PING included), so
+ * its state lives in three fields and everything else on the prototype: an object literal with
+ * its getters and closures made per call cost ~5 µs a PING, a sixth of Redis's whole PING.
+ * `out` is replaced by the handler's own writer at its first await (runOnConnection).
+ */
+class ConnContext implements ConnCtx {
+  out: ReplyWriter;
+  readonly shardReplies: readonly Buffer[] | undefined;
+  private readonly conn: Connection;
+
+  constructor(conn: Connection, shardReplies: readonly Buffer[] | undefined, out: ReplyWriter) {
+    this.conn = conn;
+    this.shardReplies = shardReplies;
+    this.out = out;
+  }
+
+  get clientId(): number {
+    return this.conn.id;
+  }
+
+  get clientName(): string {
+    return this.conn.name;
+  }
+
+  set clientName(value: string) {
+    this.conn.name = value;
+  }
+
+  get db(): number {
+    return this.conn.db;
+  }
+
+  set db(value: number) {
+    this.conn.db = value;
+  }
+
+  get authenticated(): boolean {
+    return this.conn.authenticated;
+  }
+
+  set authenticated(value: boolean) {
+    this.conn.authenticated = value;
+    this.conn.framer.authenticated = value;
+  }
+
+  get server(): ConnServerInfo {
+    return this.conn.thread.options.server;
+  }
+
+  closeAfterReply(): void {
+    this.conn.closeAfterReply();
+  }
+
+  shutdown(save: boolean): void {
+    if (!save) Atomics.store(new Int32Array(this.conn.thread.options.topology.control), CONTROL_NO_SAVE, 1);
+    process.kill(process.pid, 'SIGTERM');
+  }
+
+  fanOut(args: readonly (string | Buffer)[]): Promise<Buffer[]> {
+    return fanOut(this.conn, args);
+  }
+
+  get transaction(): TransactionControl {
+    return transactionControl(this.conn, this.out);
+  }
+
+  get pubsub(): PubSubControl {
+    return pubsubControl(this.conn, this.out);
+  }
+
+  startMonitor(): void {
+    this.conn.monitoring = true;
+    this.conn.thread.monitors.add(this.conn);
+  }
+
+  get clients(): ClientControl {
+    const conn = this.conn;
+    return {
       line: () => clientLine(conn),
       list: (filter) => conn.thread.clients.list(filter),
       kill: (filter) => conn.thread.clients.kill(filter),
-    },
-  };
+    };
+  }
+}
+
+export function connCtx(conn: Connection, shardReplies: readonly Buffer[] | undefined, out: ReplyWriter): ConnCtx {
+  return new ConnContext(conn, shardReplies, out);
 }
 
 /** Sends args to every shard outside the client's reply queue; resolves with the replies. */
