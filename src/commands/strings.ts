@@ -14,7 +14,7 @@ import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OFFSET_RANGE, ERR_OVERFLOW, ERR_INC
 import { cmd, DENYOOM, FAST, Merge, READONLY, RunsOn, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { keyString, type Value } from '../shard/keyspace.ts';
 import type { RequestArgs } from '../ring/codec.ts';
-import { append, BIG_VALUE, incrBy, incrByFloat, isStatus, isString, lookupString, setRange, setStringBytes, Status, string2ld, string2ll,
+import { append, BIG_VALUE, incrBy, incrByFloat, incrLookedUp, isStatus, isString, lookupString, setRange, setStringBytes, Status, string2ld, string2ll,
   stringLength, valueFromBytes, type Int64, type StringValue } from '../shard/types/string.ts';
 
 const ERR_DECR_OVERFLOW = 'ERR decrement would overflow';
@@ -312,7 +312,10 @@ function getrangeCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // ---------------------------------------------------------------------------------------------
 
 function incrDecrGeneric(ctx: ExecCtx, key: string, by: Int64): void {
-  const r = incrBy(ctx.db, key, by);
+  replyIncremented(ctx, incrBy(ctx.db, key, by));
+}
+
+function replyIncremented(ctx: ExecCtx, r: Int64 | Status): void {
   if (isStatus(r)) return replyStatus(ctx.out, r);
   ctx.dirty++;
   ctx.out.integer(r);
@@ -324,7 +327,13 @@ function incrCommand(ctx: ExecCtx, argv: Buffer[]): void {
 }
 
 function incrDirect(ctx: ExecCtx, args: RequestArgs): boolean {
-  incrDecrGeneric(ctx, args.latin1(1), 1);
+  return incrDecrDirect(ctx, args, 1);
+}
+
+/** INCR and DECR with the key read in place: one lookup, and no key string unless it is new. */
+function incrDecrDirect(ctx: ExecCtx, args: RequestArgs, by: Int64): boolean {
+  const v = ctx.db.lookupBytes(args.buf, args.start(1), args.end(1), args.slotOf(1));
+  replyIncremented(ctx, incrLookedUp(ctx.db, v, by, () => args.latin1(1)));
   return true;
 }
 
@@ -334,8 +343,7 @@ function decrCommand(ctx: ExecCtx, argv: Buffer[]): void {
 }
 
 function decrDirect(ctx: ExecCtx, args: RequestArgs): boolean {
-  incrDecrGeneric(ctx, args.latin1(1), -1);
-  return true;
+  return incrDecrDirect(ctx, args, -1);
 }
 
 // INCRBY key increment

@@ -259,23 +259,37 @@ export class Db {
     for (const table of this.groups) if (table !== undefined) yield* table.keys();
   }
 
-  /** The entry index of key in the table tableHolding() or liveTable() last returned. */
+  /** The entry index of key in the table tableHolding() or liveTable() last returned, and that table. */
   private found = -1;
+  private foundIn: KeyTable | undefined = undefined;
+
+  /**
+   * Replaces the value of the key that the last lookup() or lookupBytes() returned a value for,
+   * keeping its TTL, as set(key, value, true) would but without hashing the key again: for
+   * read-modify-write commands (INCR). Nothing else may touch the db in between.
+   */
+  replaceLookedUp(value: Value): void {
+    const table = this.foundIn!;
+    table.setValue(this.found, value);
+    table.setClock(this.found, this.clock());
+  }
 
   /** The table holding key, expired or not, with its entry index left in `found`. */
   private tableHolding(key: string): KeyTable | undefined {
     const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
-    if (table === undefined) return undefined;
-    this.found = table.find(key, hashLatin1(key));
-    return this.found === -1 ? undefined : table;
+    return table === undefined ? undefined : this.foundAt(table, table.find(key, hashLatin1(key)));
   }
 
   /** tableHolding() of the key whose latin1 string is bytes[start, end), of slot `slot`. */
   private tableHoldingBytes(bytes: Uint8Array, start: number, end: number, slot: number): KeyTable | undefined {
     const table = this.groups[slot >> GROUP_SHIFT];
-    if (table === undefined) return undefined;
-    this.found = table.findBytes(bytes, start, end, hashBytes(bytes, start, end));
-    return this.found === -1 ? undefined : table;
+    return table === undefined ? undefined : this.foundAt(table, table.findBytes(bytes, start, end, hashBytes(bytes, start, end)));
+  }
+
+  private foundAt(table: KeyTable, i: number): KeyTable | undefined {
+    this.found = i;
+    this.foundIn = i === -1 ? undefined : table;
+    return this.foundIn;
   }
 
   /**

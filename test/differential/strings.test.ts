@@ -98,6 +98,14 @@ describe.each(SLOTKV_CONFIGS)('string commands match redis-server ($name)', (con
       ['MSET', BINARY, '', 'e', ''], ['MGET', BINARY, 'e'],
     ]));
 
+  it('INCR and DECR keep the TTL, count in an appended value, and refuse other types', () =>
+    s.d.run([
+      ['SET', 'c', '10', 'EX', '100'], ['INCR', 'c'], ['TTL', 'c'], ['DECR', 'c'], ['DECR', 'c'], ['GET', 'c'],
+      ['SET', 'a', '1'], ['APPEND', 'a', '2'], ['INCR', 'a'], ['GET', 'a'], ['OBJECT', 'ENCODING', 'a'],
+      ['RPUSH', 'l', 'x'], ['INCR', 'l'], ['DECR', 'l'], ['INCR', 'fresh'], ['DECR', 'fresh2'], ['MGET', 'fresh', 'fresh2'],
+      ['SET', 'max', '9223372036854775807'], ['INCR', 'max'], ['SET', 'min', '-9223372036854775808'], ['DECR', 'min'],
+    ]));
+
   it('INCR, DECR, INCRBY and DECRBY count and reject non-integers', () =>
     s.d.run([
       ['INCR', 'n'], ['INCR', 'n'], ['DECR', 'n'], ['INCRBY', 'n', '100'], ['INCRBY', 'n', '-300'],

@@ -367,8 +367,15 @@ export function formatLongDouble(v: LongDouble): string {
 
 /** INCRBY and friends: the new value, stored in place of the old one (keeping its TTL). */
 export function incrBy(db: Db, key: string, by: Int64): Int64 | Status {
-  const v = lookupString(db, key);
-  if (v === WRONGTYPE) return WRONGTYPE;
+  return incrLookedUp(db, db.lookup(key), by, () => key);
+}
+
+/**
+ * incrBy() for a value the caller just looked up in db (v; undefined when the key is absent),
+ * storing the result over it without a second lookup; keyIfNew names a key that is absent.
+ */
+export function incrLookedUp(db: Db, v: Value | undefined, by: Int64, keyIfNew: () => string): Int64 | Status {
+  if (v !== undefined && !isString(v)) return WRONGTYPE;
   let old: Int64 | undefined = 0;
   if (v !== undefined) {
     old = string2ll(typeof v === 'string' ? v : v.view());
@@ -376,7 +383,8 @@ export function incrBy(db: Db, key: string, by: Int64): Int64 | Status {
   }
   const r = addInt64(old, by);
   if (r === undefined) return OVERFLOW;
-  db.set(key, String(r), true);
+  if (v === undefined) db.set(keyIfNew(), String(r), true);
+  else db.replaceLookedUp(String(r));
   return r;
 }
 

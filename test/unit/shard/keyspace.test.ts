@@ -97,6 +97,21 @@ describe('Db lookups by key bytes', () => {
     expect(db.size).toBe(1);
   });
 
+  it('replaces the value a lookup found, keeping its TTL, with no second lookup', () => {
+    const db = new Db();
+    db.set('n', '41');
+    db.setExpire('n', db.now + 60_000);
+    expect(db.lookupBytes(bytesOf('n'), 2, 3)).toBe('41');
+    db.replaceLookedUp('42');
+    expect(db.lookup('n')).toBe('42');
+    expect(db.getExpire('n')).toBe(db.now + 60_000);
+    expect(db.lookup('other')).toBeUndefined();
+    expect(db.lookup('n')).toBe('42');
+    db.replaceLookedUp('43'); // after lookup() too
+    expect(db.raw('n')).toBe('43');
+    expect(db.size).toBe(1);
+  });
+
   it('tells a snapshot in progress of the key a write is about to change', () => {
     const db = new Db();
     db.set('k', 'before');
@@ -106,6 +121,7 @@ describe('Db lookups by key bytes', () => {
     db.writing = true;
     db.lookupBytes(bytesOf('k'), 2, 3);
     expect(changed).toEqual(['k', 'k']);
-    expect(db.lookup('k')).toBe('after');
+    db.replaceLookedUp('replaced'); // what a read-modify-write does after that lookup
+    expect(db.raw('k')).toBe('replaced');
   });
 });
