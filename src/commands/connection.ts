@@ -8,8 +8,10 @@ import {
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
   PONG,
+  type ReplyWriter,
 } from './replies.ts';
 import { connCmd, FAST, LOADING, NOAUTH, NOSCRIPT, STALE, type CommandSpec, type ConnCtx } from './table.ts';
+import type { FramedArgs } from '../server/framer.ts';
 
 const ERR_NOAUTH_HELLO = 'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 const ERR_NO_PASSWORD =
@@ -83,6 +85,11 @@ function echoCommand(c: ConnCtx, argv: Buffer[]): void {
   c.out.bulk(argv[1]!);
 }
 
+function echoDirect(out: ReplyWriter, args: FramedArgs): boolean {
+  out.bulkRange(args.data, args.starts[1]!, args.ends[1]!);
+  return true;
+}
+
 // PING [message]
 function pingCommand(c: ConnCtx, argv: Buffer[]): void {
   if (argv.length > 2) return c.out.error("ERR wrong number of arguments for 'ping' command");
@@ -94,6 +101,14 @@ function pingCommand(c: ConnCtx, argv: Buffer[]): void {
   }
   if (argv.length === 2) c.out.bulk(argv[1]!);
   else c.out.raw(PONG);
+}
+
+// PING [message], outside the subscribed context (a ConnDirectHandler runs only there)
+function pingDirect(out: ReplyWriter, args: FramedArgs): boolean {
+  if (args.argc > 2) return false;
+  if (args.argc === 2) out.bulkRange(args.data, args.starts[1]!, args.ends[1]!);
+  else out.raw(PONG);
+  return true;
 }
 
 // QUIT
@@ -115,9 +130,9 @@ function selectCommand(c: ConnCtx, argv: Buffer[]): void {
 export const CONNECTION_COMMANDS: readonly CommandSpec[] = [
   //      name      arity flags                                  handler
   connCmd('auth',     -2, NOSCRIPT | LOADING | STALE | FAST | NOAUTH, authCommand),
-  connCmd('echo',      2, FAST,                                   echoCommand),
+  connCmd('echo',      2, FAST,                                   echoCommand, echoDirect),
   connCmd('hello',    -1, NOSCRIPT | LOADING | STALE | FAST | NOAUTH, helloCommand),
-  connCmd('ping',     -1, STALE | FAST,                           pingCommand),
+  connCmd('ping',     -1, STALE | FAST,                           pingCommand, pingDirect),
   connCmd('quit',     -1, NOAUTH | LOADING | STALE | FAST,        quitCommand),
   connCmd('select',    2, LOADING | STALE | FAST,                 selectCommand),
 ];

@@ -162,10 +162,15 @@ export class ReplyWriter {
   /** A bulk string from bytes, or the null bulk for null. */
   bulk(value: Uint8Array | null): void {
     if (value === null) return this.raw(NULL_BULK);
-    const n = value.length;
+    this.bulkRange(value, 0, value.length);
+  }
+
+  /** A bulk string of src[start, end), without a view of it. */
+  bulkRange(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
     this.ensure(n + MAX_HEADER_BYTES + 2);
     this.header(0x24, n); // '$'
-    copyBytes(value, 0, n, this.buf, this.len);
+    copyBytes(src, start, end, this.buf, this.len);
     this.len += n;
     this.crlf();
   }

@@ -14,6 +14,7 @@ import type { ReplyWriter } from './replies.ts';
 import type { Db } from '../shard/keyspace.ts';
 import type { SlowLog } from '../shard/slowlog.ts';
 import type { RequestArgs } from '../ring/codec.ts';
+import type { FramedArgs } from '../server/framer.ts';
 
 /** Command flags, as Redis's flag letters; the names are what COMMAND prints. */
 export const WRITE = 1 << 0; // may modify the keyspace
@@ -173,6 +174,14 @@ export type ShardHandler = (ctx: ExecCtx, argv: Buffer[]) => void;
  */
 export type DirectHandler = (ctx: ExecCtx, args: RequestArgs) => boolean;
 
+/**
+ * A connection-thread row's handler for a command framed whole in one read, from a connection
+ * with no transaction, subscription, monitor or pending AUTH and nothing queued ahead: writes
+ * the reply into out from the request's bytes, with no argv, copy or context made (PING).
+ * Returns false, having written nothing, when the general handler must run.
+ */
+export type ConnDirectHandler = (out: ReplyWriter, args: FramedArgs) => boolean;
+
 /** What a connection-thread handler sees: the client's state and the server's. */
 export interface ConnCtx {
   out: ReplyWriter;
@@ -276,6 +285,7 @@ export interface CommandSpec {
   readonly handler?: ShardHandler;
   readonly direct?: DirectHandler;
   readonly connHandler?: ConnHandler;
+  readonly connDirect?: ConnDirectHandler;
   /** For MOVABLEKEYS rows: the key positions, read from the arguments (ZUNIONSTORE's numkeys). */
   readonly keys?: KeyFinder;
 }
@@ -286,6 +296,7 @@ interface RowOptions {
   runsOn?: RunsOn;
   merge?: Merge;
   connHandler?: ConnHandler;
+  connDirect?: ConnDirectHandler;
   keys?: KeyFinder;
   direct?: DirectHandler;
 }
@@ -314,13 +325,14 @@ export function cmd(
     handler,
     direct: options.direct,
     connHandler: options.connHandler,
+    connDirect: options.connDirect,
     keys: options.keys,
   };
 }
 
 /** A row that runs on the connection thread. */
-export function connCmd(name: string, arity: number, flags: number, handler: ConnHandler): CommandSpec {
-  return cmd(name, arity, flags, 0, 0, 0, undefined, { runsOn: RunsOn.CONN, connHandler: handler });
+export function connCmd(name: string, arity: number, flags: number, handler: ConnHandler, direct?: ConnDirectHandler): CommandSpec {
+  return cmd(name, arity, flags, 0, 0, 0, undefined, { runsOn: RunsOn.CONN, connHandler: handler, connDirect: direct });
 }
 
 /** True when argc satisfies the row's arity. */

@@ -47,6 +47,7 @@ function replyError(conn: Connection, message: string): void {
 export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
   const spec = lookupByBytes(cmd.data, cmd.starts[0]!, cmd.ends[0]!);
   if (spec !== undefined && plainContext(conn) && arityOk(spec, cmd.argc)) {
+    if (spec.connDirect !== undefined && runConnDirect(conn, spec, cmd)) return;
     if (spec.runsOn === RunsOn.SPLIT && runSplitInline(conn, spec, cmd)) return;
     if (isSingleKey(spec, cmd.argc)) return dispatchSingleKey(conn, spec, cmd);
   }
@@ -63,6 +64,14 @@ function isSingleKey(spec: CommandSpec, argc: number): boolean {
   const key = spec.firstKey;
   return spec.runsOn === RunsOn.SHARD && (spec.flags & INTERNAL) === 0 && spec.keys === undefined && key !== 0 &&
     key === spec.lastKey && key < argc;
+}
+
+/** A connection-thread row's direct handler (PING, ECHO), when nothing is queued ahead. */
+function runConnDirect(conn: Connection, spec: CommandSpec, cmd: FramedArgs): boolean {
+  const out = conn.outputIfInTurn();
+  if (out === null || !spec.connDirect!(out, cmd)) return false;
+  conn.lastCommand = spec.name;
+  return true;
 }
 
 /**

@@ -96,6 +96,13 @@ describe.each(SLOTKV_CONFIGS)('protocol handling matches redis-server ($name)', 
       return Buffer.concat(await c.read(2));
     }));
 
+  it('PING and ECHO answer alike in every form, pipelined or not', async () => {
+    await s.d.run([
+      ['PING'], ['ping', 'hello'], ['PING', 'a\r\nb\0'], ['PING', ''], ['PING', 'a', 'b'], ['ECHO', 'x\0y'], ['ECHO', ''], ['ECHO'],
+    ]);
+    await sameReplies(`${'*1\r\n$4\r\nPING\r\n'.repeat(20)}*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\nPING\r\n`, 22);
+  });
+
   it('empty and null multibulks are ignored', () => sameReplies('*0\r\n*-1\r\nPING\r\n', 1));
 
   it('an invalid multibulk length is a protocol error that closes the connection', async () => {
