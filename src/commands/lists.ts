@@ -17,7 +17,8 @@ import { keyString } from '../shard/keyspace.ts';
 import { Status, string2ll, type Int64 } from '../shard/types/string.ts';
 import { deleteIfEmpty, List, LIST_HEAD, LIST_TAIL, listIndex, listInsert, listPopMany, listPopOne,
   listPositions, listPush, listRange, listRemove, lookupList, type Where } from '../shard/types/list.ts';
-import { latin1 } from '../util/latin1.ts';
+import { latin1, latin1Args } from '../util/latin1.ts';
+import type { RequestArgs } from '../ring/codec.ts';
 import { valueOrReply } from './lookup.ts';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
@@ -31,8 +32,8 @@ const LONG_MIN = -(2n ** 63n);
 
 export const LIST_COMMANDS: readonly CommandSpec[] = [
   //   name          arity flags                   first last step handler
-  cmd('LPUSH',         -3, WRITE | DENYOOM | FAST,   1,    1,   1,   lpushCommand),
-  cmd('RPUSH',         -3, WRITE | DENYOOM | FAST,   1,    1,   1,   rpushCommand),
+  cmd('LPUSH',         -3, WRITE | DENYOOM | FAST,   1,    1,   1,   lpushCommand, { direct: lpushDirect }),
+  cmd('RPUSH',         -3, WRITE | DENYOOM | FAST,   1,    1,   1,   rpushCommand, { direct: rpushDirect }),
   cmd('LPUSHX',        -3, WRITE | DENYOOM | FAST,   1,    1,   1,   lpushxCommand),
   cmd('RPUSHX',        -3, WRITE | DENYOOM | FAST,   1,    1,   1,   rpushxCommand),
   cmd('LINSERT',        5, WRITE | DENYOOM,          1,    1,   1,   linsertCommand),
@@ -118,9 +119,27 @@ export function lmoveGeneric(ctx: ExecCtx, src: string, dst: string, from: Where
 
 function pushGeneric(ctx: ExecCtx, argv: Buffer[], where: Where, onlyIfExists: boolean): void {
   const key = keyString(argv[1]!);
-  const r = listPush(ctx.db, key, argv.slice(2), where, onlyIfExists);
+  replyPushed(ctx, key, listPush(ctx.db, key, latin1Args(argv, 2), where, onlyIfExists), argv.length - 2);
+}
+
+function lpushDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  return pushDirect(ctx, args, LIST_HEAD);
+}
+
+function rpushDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  return pushDirect(ctx, args, LIST_TAIL);
+}
+
+/** LPUSH and RPUSH with the key and elements read in place. */
+function pushDirect(ctx: ExecCtx, args: RequestArgs, where: Where): boolean {
+  const key = args.latin1(1);
+  replyPushed(ctx, key, listPush(ctx.db, key, args.latin1From(2), where, false), args.count - 2);
+  return true;
+}
+
+function replyPushed(ctx: ExecCtx, key: string, r: ReturnType<typeof listPush>, pushed: number): void {
   if (r === Status.WRONGTYPE) return ctx.out.error(ERR_WRONGTYPE);
-  if (r.length > 0) ctx.dirty += argv.length - 2;
+  if (r.length > 0) ctx.dirty += pushed;
   if (r.created) ctx.signalReady(key);
   ctx.out.integer(r.length);
 }

@@ -13,7 +13,8 @@ import { valueOrReply } from './lookup.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { afterRemove, lookupSet, popRandom, randomDistinctMembers, setAdd, setRemove, setScan, SetValue } from '../shard/types/set.ts';
 import { isStatus, Status, string2ll } from '../shard/types/string.ts';
-import { latin1 } from '../util/latin1.ts';
+import { latin1, latin1Args } from '../util/latin1.ts';
+import type { RequestArgs } from '../ring/codec.ts';
 
 const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 /** SRANDMEMBER's count range, as Redis's getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) says it. */
@@ -22,7 +23,7 @@ const LONG_MAX = 2n ** 63n - 1n;
 
 export const SET_COMMANDS: readonly CommandSpec[] = [
   //   name           arity flags                    first last step handler
-  cmd('SADD',           -3, WRITE | DENYOOM | FAST,    1,    1,   1,   saddCommand),
+  cmd('SADD',           -3, WRITE | DENYOOM | FAST,    1,    1,   1,   saddCommand, { direct: saddDirect }),
   cmd('SREM',           -3, WRITE | FAST,              1,    1,   1,   sremCommand),
   cmd('SMOVE',           4, WRITE | FAST,              1,    2,   1,   smoveCommand),
   cmd('SISMEMBER',       3, READONLY | FAST,           1,    1,   1,   sismemberCommand),
@@ -46,11 +47,6 @@ function readSet(ctx: ExecCtx, key: string): SetValue | undefined | null {
 }
 
 /** argv[from..] as latin1 strings (copies, safe to store). */
-function membersOf(argv: Buffer[], from: number): string[] {
-  const out: string[] = [];
-  for (let j = from; j < argv.length; j++) out.push(latin1(argv[j]!));
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Membership
@@ -58,7 +54,15 @@ function membersOf(argv: Buffer[], from: number): string[] {
 
 // SADD key member [member ...]
 function saddCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  const added = setAdd(ctx.db, keyString(argv[1]!), membersOf(argv, 2));
+  replyAdded(ctx, setAdd(ctx.db, keyString(argv[1]!), latin1Args(argv, 2)));
+}
+
+function saddDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  replyAdded(ctx, setAdd(ctx.db, args.latin1(1), args.latin1From(2)));
+  return true;
+}
+
+function replyAdded(ctx: ExecCtx, added: number | Status): void {
   if (isStatus(added)) return ctx.out.error(ERR_WRONGTYPE);
   ctx.dirty += added;
   ctx.out.integer(added);
@@ -66,7 +70,7 @@ function saddCommand(ctx: ExecCtx, argv: Buffer[]): void {
 
 // SREM key member [member ...]
 function sremCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  const removed = setRemove(ctx.db, keyString(argv[1]!), membersOf(argv, 2));
+  const removed = setRemove(ctx.db, keyString(argv[1]!), latin1Args(argv, 2));
   if (isStatus(removed)) return ctx.out.error(ERR_WRONGTYPE);
   ctx.dirty += removed;
   ctx.out.integer(removed);

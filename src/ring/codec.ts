@@ -157,6 +157,13 @@ export class RequestArgs {
     return latin1(this.buf, this.starts[i]!, this.ends[i]!);
   }
 
+  /** Arguments from..count as latin1 strings (members, elements). */
+  latin1From(from: number): string[] {
+    const out: string[] = [];
+    for (let i = from; i < this.count; i++) out.push(this.latin1(i));
+    return out;
+  }
+
   /** Appends argc and the args as writeArgs does (a write-log record of the request). */
   write(out: ReplyWriter): void {
     writeArgRanges(out, this.buf, this.starts, this.ends, this.count);

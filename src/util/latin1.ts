@@ -42,3 +42,10 @@ export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string
     default: return latin1Slice.call(bytes, start, end);
   }
 }
+
+/** argv[from...] as latin1 strings (members, elements, fields). */
+export function latin1Args(argv: readonly Uint8Array[], from: number): string[] {
+  const out: string[] = [];
+  for (let j = from; j < argv.length; j++) out.push(latin1(argv[j]!));
+  return out;
+}

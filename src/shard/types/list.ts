@@ -19,7 +19,6 @@
  */
 import type { Db, TypedValue } from '../keyspace.ts';
 import { Status } from './string.ts';
-import { latin1 } from '../../util/latin1.ts';
 
 /** One slot: most lists in a keyspace are short, and a one-element list should cost one. */
 const MIN_CAPACITY = 1;
@@ -184,7 +183,7 @@ export function listRange(length: number, start: number, stop: number): [number,
 export function listPush(
   db: Db,
   key: string,
-  elements: readonly Uint8Array[],
+  elements: readonly string[],
   where: Where,
   onlyIfExists: boolean,
 ): { length: number; created: boolean } | typeof Status.WRONGTYPE {
@@ -197,7 +196,7 @@ export function listPush(
     db.set(key, list);
     created = true;
   }
-  for (const e of elements) list.push(latin1(e), where);
+  for (const e of elements) list.push(e, where);
   return { length: list.length, created };
 }
 
