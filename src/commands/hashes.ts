@@ -12,6 +12,8 @@ import { argIs, int64OrReply } from './strings.ts';
 import { collectionScanOrReply, replyScan } from './collection-scan.ts';
 import { valueOrReply } from './lookup.ts';
 import { keyString } from '../shard/keyspace.ts';
+import type { RequestArgs } from '../ring/codec.ts';
+import { latin1Args } from '../util/latin1.ts';
 import { hashIncrBy, hashIncrByFloat, hashScan, hashSetPairs, HashStatus, isHashStatus, lookupHash, randomDistinctFields,
   randomField, deleteIfEmpty, type HashValue } from '../shard/types/hash.ts';
 import { string2ld, string2ll } from '../shard/types/string.ts';
@@ -25,7 +27,7 @@ const ERR_COUNT_RANGE = 'ERR value is out of range, value must between -92233720
 
 export const HASH_COMMANDS: readonly CommandSpec[] = [
   //   name           arity flags                    first last step handler
-  cmd('HSET',           -4, WRITE | DENYOOM | FAST,    1,    1,   1,   hsetCommand),
+  cmd('HSET',           -4, WRITE | DENYOOM | FAST,    1,    1,   1,   hsetCommand, { direct: hsetDirect }),
   cmd('HMSET',          -4, WRITE | DENYOOM | FAST,    1,    1,   1,   hmsetCommand),
   cmd('HSETNX',          4, WRITE | DENYOOM | FAST,    1,    1,   1,   hsetnxCommand),
   cmd('HGET',            3, READONLY | FAST,           1,    1,   1,   hgetCommand),
@@ -66,12 +68,25 @@ function hsetGeneric(ctx: ExecCtx, argv: Buffer[]): number | undefined {
     ctx.out.error(errWrongArgs(argv[0]!.toString('latin1')));
     return undefined;
   }
-  const created = hashSetPairs(ctx.db, keyString(argv[1]!), argv, 2);
+  return storePairs(ctx, keyString(argv[1]!), latin1Args(argv, 2));
+}
+
+/** HSET with the key, fields and values read in place. */
+function hsetDirect(ctx: ExecCtx, args: RequestArgs): boolean {
+  if (args.count % 2 === 1) return false; // the general handler answers the arity error
+  const created = storePairs(ctx, args.latin1(1), args.latin1From(2));
+  if (created !== undefined) ctx.out.integer(created);
+  return true;
+}
+
+/** Sets field/value pairs; the number of new fields, or undefined with the error written. */
+function storePairs(ctx: ExecCtx, key: string, pairs: readonly string[]): number | undefined {
+  const created = hashSetPairs(ctx.db, key, pairs);
   if (isHashStatus(created)) {
     ctx.out.error(ERR_WRONGTYPE);
     return undefined;
   }
-  ctx.dirty += (argv.length - 2) / 2;
+  ctx.dirty += pairs.length / 2;
   return created;
 }
 
@@ -91,7 +106,7 @@ function hsetnxCommand(ctx: ExecCtx, argv: Buffer[]): void {
   const h = readHash(ctx, argv);
   if (h === null) return;
   if (h?.get(keyString(argv[2]!)) !== undefined) return ctx.out.integer(0);
-  hashSetPairs(ctx.db, keyString(argv[1]!), argv, 2);
+  hashSetPairs(ctx.db, keyString(argv[1]!), latin1Args(argv, 2));
   ctx.dirty++;
   ctx.out.integer(1);
 }

@@ -12,7 +12,6 @@
  * form the hash is in.
  */
 import type { Db, TypedValue } from '../keyspace.ts';
-import { latin1 } from '../../util/latin1.ts';
 import { sampleDistinct } from '../../util/sample.ts';
 import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, lpEntry } from './listpack.ts';
 import { addInt64, addLongDouble, formatLongDouble, string2ld, string2ll, Status, type Int64,
@@ -168,11 +167,11 @@ export function deleteIfEmpty(db: Db, key: string, h: HashValue): void {
 }
 
 /** HSET's pairs (argv[from], argv[from+1], ...): how many fields were new. */
-export function hashSetPairs(db: Db, key: string, argv: readonly Uint8Array[], from: number): number | Status {
+export function hashSetPairs(db: Db, key: string, pairs: readonly string[]): number | Status {
   const h = hashForWrite(db, key);
   if (h === Status.WRONGTYPE) return h;
   let created = 0;
-  for (let j = from; j + 1 < argv.length; j += 2) if (h.set(latin1(argv[j]!), latin1(argv[j + 1]!))) created++;
+  for (let j = 0; j + 1 < pairs.length; j += 2) if (h.set(pairs[j]!, pairs[j + 1]!)) created++;
   return created;
 }
 
