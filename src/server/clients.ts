@@ -46,6 +46,9 @@ export function clientLine(conn: Connection, now = performance.now()): string {
 }
 
 function matches(conn: Connection, f: ClientFilter): boolean {
+  // A killed (or quitting) client is gone for CLIENT LIST and KILL from then on, as Redis frees
+  // it at once; here its socket lingers until the close completes.
+  if (conn.closing || conn.closed) return false;
   const s = conn.socket;
   if (f.ids !== undefined && !f.ids.includes(conn.id)) return false;
   if (f.addr !== undefined && `${s.remoteAddress}:${s.remotePort}` !== f.addr) return false;
