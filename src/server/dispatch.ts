@@ -48,7 +48,11 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
   const spec = lookupByBytes(cmd.data, cmd.starts[0]!, cmd.ends[0]!);
   if (spec !== undefined && plainContext(conn) && arityOk(spec, cmd.argc)) {
     if (spec.connDirect !== undefined && runConnDirect(conn, spec, cmd)) return;
-    if (spec.runsOn === RunsOn.SPLIT && runSplitInline(conn, spec, cmd)) return;
+    // inline-shard: MGET, MSET, DEL ... go to the one shard whole, so they run as framed too.
+    if (spec.runsOn === RunsOn.SPLIT && (cmd.argc - 1) % spec.step === 0 && runFramedInline(conn, spec, cmd)) {
+      conn.lastCommand = spec.name;
+      return;
+    }
     if (isSingleKey(spec, cmd.argc)) return dispatchSingleKey(conn, spec, cmd);
   }
   dispatch(conn, cmd.views(), spec);
@@ -74,28 +78,11 @@ function runConnDirect(conn: Connection, spec: CommandSpec, cmd: FramedArgs): bo
   return true;
 }
 
-/**
- * inline-shard: MGET, MSET, DEL ... go to the one shard whole, so they can run as framed, like
- * a single-key command, when nothing is ahead of them: no Buffer view per key.
- */
-function runSplitInline(conn: Connection, spec: CommandSpec, cmd: FramedArgs): boolean {
-  const inline = conn.thread.inline;
-  if (inline === null || (cmd.argc - 1) % spec.step !== 0) return false;
-  const out = conn.outputIfInTurn();
-  if (out === null || !inline.runFramed(conn.db, spec, cmd, out)) return false;
-  conn.lastCommand = spec.name;
-  return true;
-}
-
 function dispatchSingleKey(conn: Connection, spec: CommandSpec, cmd: FramedArgs): void {
   const key = spec.firstKey;
   conn.lastCommand = spec.name;
+  if (runFramedInline(conn, spec, cmd)) return;
   const thread = conn.thread;
-  if (thread.inline !== null && (spec.flags & BLOCKING) === 0) {
-    // inline-shard: a command that cannot park, with nothing ahead of it, runs now: no ring.
-    const out = conn.outputIfInTurn();
-    if (out !== null && thread.inline.runFramed(conn.db, spec, cmd, out)) return;
-  }
   const slot = slotOfBytes(cmd.data, cmd.starts[key]!, cmd.ends[key]!);
   const pending = new Pending(1, spec);
   conn.enqueue(pending);
@@ -237,8 +224,8 @@ function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
     }, argv);
   }
   if (cross) return replyError(conn, ERR_CROSSSLOT);
+  if (runArgvInline(conn, spec, argv)) return;
   const thread = conn.thread;
-  if (runInline(conn, spec, argv)) return;
   const shard = slot === -1 ? 0 : thread.slotTable[slot]!;
   const pending = new Pending(1, spec);
   conn.enqueue(pending);
@@ -246,15 +233,28 @@ function sendToSlotOwner(conn: Connection, spec: CommandSpec, argv: Buffer[]): v
 }
 
 /**
- * inline-shard, as in dispatchFramed, for a command that goes to one shard as argv (several
- * keys, or a value that straddled reads): run now when nothing is ahead of it, so that its
- * arguments do not cross a ring and back (a 64 KB SET crossed twice, copied four times).
+ * inline-shard: where a command that goes to one shard and cannot park may run at once, with
+ * no ring either way: the connection's output, when nothing is ahead of it; else null.
  */
-function runInline(conn: Connection, spec: CommandSpec, argv: Buffer[]): boolean {
-  const inline = conn.thread.inline;
-  if (inline === null || (spec.flags & BLOCKING) !== 0) return false;
-  const out = conn.outputIfInTurn();
-  return out !== null && inline.runArgv(conn.db, spec, argv, out);
+function inlineOutput(conn: Connection, spec: CommandSpec): ReplyWriter | null {
+  if (conn.thread.inline === null || (spec.flags & BLOCKING) !== 0) return null;
+  return conn.outputIfInTurn();
+}
+
+/** inline-shard: runs a command framed whole in one read now, if it may (inlineOutput). */
+function runFramedInline(conn: Connection, spec: CommandSpec, cmd: FramedArgs): boolean {
+  const out = inlineOutput(conn, spec);
+  return out !== null && conn.thread.inline!.runFramed(conn.db, spec, cmd, out);
+}
+
+/**
+ * runFramedInline() for a command that arrived as argv (several keys, or a value that
+ * straddled reads), so that its arguments do not cross a ring and back (a 64 KB SET crossed
+ * twice, copied four times).
+ */
+function runArgvInline(conn: Connection, spec: CommandSpec, argv: Buffer[]): boolean {
+  const out = inlineOutput(conn, spec);
+  return out !== null && conn.thread.inline!.runArgv(conn.db, spec, argv, out);
 }
 
 function splitByShard(conn: Connection, spec: CommandSpec, argv: Buffer[]): void {
@@ -270,7 +270,7 @@ function splitByShard(conn: Connection, spec: CommandSpec, argv: Buffer[]): void
     list.push(i);
   }
   if (byShard.size === 1) {
-    if (runInline(conn, spec, argv)) return;
+    if (runArgvInline(conn, spec, argv)) return;
     const pending = new Pending(1, spec);
     conn.enqueue(pending);
     thread.send(byShard.keys().next().value!, conn, pending, 0, spec, argv);
