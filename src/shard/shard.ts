@@ -296,16 +296,18 @@ export class Shard {
     followsLast: boolean,
   ): void {
     this.args.locate(buf, starts, ends, argc);
-    if (this.slowlog.enabled && !followsLast) this.clockMark = performance.now();
-    // A command that parked here would have no request to answer later: that is a routing bug.
-    if (this.invoke(dbIndex, spec, null, out)) out.error(`ERR internal error: '${spec.name}' waited outside a ring`);
-    if (this.blocking.hasReady()) this.serveReady();
+    this.runOutsideRings(dbIndex, spec, null, out, !followsLast);
   }
 
   /** runFramed() for a command given as argv (views valid during the call). */
   runArgv(dbIndex: number, spec: CommandSpec, argv: Buffer[], out: ReplyWriter): void {
-    if (this.slowlog.enabled) this.clockMark = performance.now();
-    if (this.invoke(dbIndex, spec, argv, out)) out.error(`ERR internal error: '${spec.name}' waited outside a ring`);
+    this.runOutsideRings(dbIndex, spec, argv, out, true);
+  }
+
+  private runOutsideRings(dbIndex: number, spec: CommandSpec, given: Buffer[] | null, out: ReplyWriter, readClock: boolean): void {
+    if (this.slowlog.enabled && readClock) this.clockMark = performance.now();
+    // A command that parked here would have no request to answer later: that is a routing bug.
+    if (this.invoke(dbIndex, spec, given, out)) out.error(`ERR internal error: '${spec.name}' waited outside a ring`);
     if (this.blocking.hasReady()) this.serveReady();
   }
 
