@@ -148,8 +148,7 @@ export class Db {
     let table = (this.groups[group] ??= new KeyTable());
     const hash = hashLatin1(key);
     let i = table.find(key, hash);
-    if (i !== -1 && this.isExpired(key)) {
-      this.expireNow(key);
+    if (i !== -1 && !this.alive(table, i)) {
       table = this.groups[group] ??= new KeyTable(); // the delete may have dropped an emptied table
       i = -1;
     }
