@@ -51,8 +51,7 @@ export class Connection {
   closed = false;
   /** Set while this connection is in its thread's list of output to write (conn-thread.ts). */
   flushQueued = false;
-  /** Set by QUIT and protocol errors: read nothing more, close once the replies are out. */
-  /** Set by QUIT and CLIENT KILL: it ends once its queued replies are out, and takes no more commands. */
+  /** Set by QUIT, CLIENT KILL and protocol errors: read nothing more, close once the replies are out. */
   closing = false;
   /** Set while reading is paused because too many commands wait (MAX_WAITING). */
   private readPaused = false;
