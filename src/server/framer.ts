@@ -60,7 +60,7 @@ function takeBulk(n: number): Buffer {
 }
 
 function returnBulk(b: Buffer): void {
-  if (bulkPool.length < POOL_SIZE) bulkPool.push(b);
+  if (b.length >= POOL_MIN_BYTES && b.length <= POOL_MAX_BYTES && bulkPool.length < POOL_SIZE) bulkPool.push(b);
 }
 
 /**
@@ -299,7 +299,7 @@ export class Framer implements FramedArgs {
   /** A buffer of n bytes for a bulk that straddles reads, from the thread's pool if it fits. */
   private borrowBulk(n: number): Buffer {
     const backing = takeBulk(n);
-    if (backing.length >= POOL_MIN_BYTES && backing.length <= POOL_MAX_BYTES) this.borrowed.push(backing);
+    this.borrowed.push(backing);
     return backing.length === n ? backing : backing.subarray(0, n);
   }
 
