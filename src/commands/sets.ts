@@ -46,34 +46,30 @@ function readSet(ctx: ExecCtx, key: string): SetValue | undefined | null {
   return valueOrReply(ctx, lookupSet, key);
 }
 
-/** argv[from..] as latin1 strings (copies, safe to store). */
-
 // ---------------------------------------------------------------------------------------------
 // Membership
 // ---------------------------------------------------------------------------------------------
 
 // SADD key member [member ...]
 function saddCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  replyAdded(ctx, setAdd(ctx.db, keyString(argv[1]!), latin1Args(argv, 2)));
+  replyChanged(ctx, setAdd(ctx.db, keyString(argv[1]!), latin1Args(argv, 2)));
 }
 
 function saddDirect(ctx: ExecCtx, args: RequestArgs): boolean {
-  replyAdded(ctx, setAdd(ctx.db, args.latin1(1), args.latin1From(2)));
+  replyChanged(ctx, setAdd(ctx.db, args.latin1(1), args.latin1From(2)));
   return true;
 }
 
-function replyAdded(ctx: ExecCtx, added: number | Status): void {
-  if (isStatus(added)) return ctx.out.error(ERR_WRONGTYPE);
-  ctx.dirty += added;
-  ctx.out.integer(added);
+/** SADD's and SREM's reply: how many members changed, or WRONGTYPE. */
+function replyChanged(ctx: ExecCtx, changed: number | Status): void {
+  if (isStatus(changed)) return ctx.out.error(ERR_WRONGTYPE);
+  ctx.dirty += changed;
+  ctx.out.integer(changed);
 }
 
 // SREM key member [member ...]
 function sremCommand(ctx: ExecCtx, argv: Buffer[]): void {
-  const removed = setRemove(ctx.db, keyString(argv[1]!), latin1Args(argv, 2));
-  if (isStatus(removed)) return ctx.out.error(ERR_WRONGTYPE);
-  ctx.dirty += removed;
-  ctx.out.integer(removed);
+  replyChanged(ctx, setRemove(ctx.db, keyString(argv[1]!), latin1Args(argv, 2)));
 }
 
 // SMOVE source destination member
