@@ -14,8 +14,8 @@ import { ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OFFSET_RANGE, ERR_OVERFLOW, ERR_INC
 import { cmd, DENYOOM, FAST, Merge, READONLY, RunsOn, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { keyString, type Value } from '../shard/keyspace.ts';
 import type { RequestArgs } from '../ring/codec.ts';
-import { append, BIG_VALUE, incrBy, incrByFloat, incrLookedUp, isStatus, isString, lookupString, setRange, setStringBytes, Status, string2ld, string2ll,
-  stringLength, valueFromBytes, type Int64, type StringValue } from '../shard/types/string.ts';
+import { append, BIG_VALUE, incrBy, incrByFloat, incrLookedUp, isStatus, isString, lookupString, setRange, setStringBytes,
+  Status, string2ld, string2ll, stringLength, valueFromBytes, type Int64, type StringValue } from '../shard/types/string.ts';
 
 const ERR_DECR_OVERFLOW = 'ERR decrement would overflow';
 
@@ -387,19 +387,20 @@ function incrbyfloatCommand(ctx: ExecCtx, argv: Buffer[]): void {
 function mgetCommand(ctx: ExecCtx, argv: Buffer[]): void {
   ctx.out.arrayHeader(argv.length - 1);
   for (let j = 1; j < argv.length; j++) {
-    const v = ctx.db.lookup(keyString(argv[j]!));
-    // A key of another type reads as missing here, not as an error.
-    if (v === undefined || !isString(v)) ctx.out.nullBulk();
-    else replyString(ctx.out, v);
+    replyMgetValue(ctx.out, ctx.db.lookup(keyString(argv[j]!)));
   }
+}
+
+/** One MGET element: a key of another type reads as missing here, not as an error. */
+function replyMgetValue(out: ReplyWriter, v: Value | undefined): void {
+  if (v === undefined || !isString(v)) out.nullBulk();
+  else replyString(out, v);
 }
 
 function mgetDirect(ctx: ExecCtx, args: RequestArgs): boolean {
   ctx.out.arrayHeader(args.count - 1);
   for (let j = 1; j < args.count; j++) {
-    const v = ctx.db.lookupBytes(args.buf, args.start(j), args.end(j), args.slotOf(j));
-    if (v === undefined || !isString(v)) ctx.out.nullBulk();
-    else replyString(ctx.out, v);
+    replyMgetValue(ctx.out, ctx.db.lookupBytes(args.buf, args.start(j), args.end(j), args.slotOf(j)));
   }
   return true;
 }
