@@ -52,20 +52,20 @@ export class StringBuf implements TypedValue {
   buf: Buffer;
   len = 0;
 
-  /** Allocates. */
-  constructor(capacity: number) {
-    this.buf = Buffer.alloc(capacity);
+  /** A zeroed buffer of `capacity` bytes unless given one (whose bytes must follow the rule above). */
+  constructor(capacity: number, buf = Buffer.alloc(capacity)) {
+    this.buf = buf;
   }
 
   /** A StringBuf holding a copy of bytes, with room to grow. Allocates. */
   static from(bytes: Uint8Array, extra = 0): StringBuf {
-    const sb = new StringBuf(0);
     // Not Buffer.alloc: only the room past the copy needs zeroing, not the whole of a big value.
     // Not allocUnsafe either: below 32 KB that is a slice of a 64 KB slab shared with other
     // Buffers, which one long-lived value would keep alive.
-    sb.buf = Buffer.allocUnsafeSlow(bytes.length + extra);
-    sb.buf.set(bytes, 0);
-    sb.buf.fill(0, bytes.length);
+    const buf = Buffer.allocUnsafeSlow(bytes.length + extra);
+    buf.set(bytes, 0);
+    buf.fill(0, bytes.length);
+    const sb = new StringBuf(buf.length, buf);
     sb.len = bytes.length;
     return sb;
   }
