@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<void> {
   const server = new Server(config, configFile);
   await server.start();
   console.log(
-    `slotkv ${VERSION} ready: port ${server.port}, shards ${config.shards}${config.inlineShard ? " (inline)" : ""}, io-threads ${config.ioThreads}, pid ${process.pid}`,
+    `slotkv ${VERSION} ready: port ${server.port}, shards ${config.shards}${config.inlineShard ? ' (inline)' : ''}, io-threads ${config.ioThreads}, pid ${process.pid}`,
   );
   // A second signal during shutdown (SHUTDOWN sends one itself) must not cut it short.
   let stopping = false;
