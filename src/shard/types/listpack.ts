@@ -32,14 +32,14 @@ function lengthOf(item: string): string {
   return String.fromCharCode(...chars);
 }
 
+/** V8 makes a slice this long or longer a view into its parent; shorter ones are copies. */
+const SLICE_MIN_LENGTH = 13;
+
 /**
  * Walks a listpack one entry at a time without allocating, except for the entry strings asked
  * for with value(). `start`/`end` are the current entry's bytes; `next` is where the next
  * entry's length begins.
  */
-/** V8 makes a slice this long or longer a view into its parent; shorter ones are copies. */
-const SLICE_MIN_LENGTH = 13;
-
 export class LpCursor {
   start = 0;
   end = 0;
