@@ -166,7 +166,7 @@ export function deleteIfEmpty(db: Db, key: string, h: HashValue): void {
   if (h.size === 0) db.delete(key);
 }
 
-/** HSET's pairs (argv[from], argv[from+1], ...): how many fields were new. */
+/** HSET's field/value pairs (field, value, field, value ...): how many fields were new. */
 export function hashSetPairs(db: Db, key: string, pairs: readonly string[]): number | Status {
   const h = hashForWrite(db, key);
   if (h === Status.WRONGTYPE) return h;
