@@ -99,7 +99,7 @@ function pubsubControl(conn: Connection, out: ReplyWriter): PubSubControl {
 /**
  * A handler's context, made for every command run on the connection thread (PING included), so
  * its state lives in three fields and everything else on the prototype: an object literal with
- * * its getters and closures made per call cost ~5 µs a PING, five times what Redis spends on one.
+ * its getters and closures made per call cost ~5 µs a PING, five times what Redis spends on one.
  * `out` is replaced by the handler's own writer at its first await (runOnConnection).
  */
 class ConnContext implements ConnCtx {
