@@ -19,7 +19,7 @@ import { cpuReport, sampleThreads, type CpuReport, type ThreadLayout } from './c
 import { LoadPool, workloadsFor, type RunResult } from './load.ts';
 import { OptionError, parseOptions, USAGE, type Options } from './options.ts';
 import { defaultPath, fixed, markdownTable, ms, opsText, Progress, timestamp, writeOut } from './report.ts';
-import { command } from './targets.ts';
+import { command, layoutOf } from './targets.ts';
 
 async function main(): Promise<number> {
   let o: Options;
@@ -162,13 +162,7 @@ async function localServer(o: Options): Promise<{ pid: number; layout: ThreadLay
     const field = (name: string): string | undefined => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
     const pid = Number(field('process_id'));
     if (!(pid > 0) || !existsSync(`/proc/${pid}/task`)) return null;
-    const slotkv = field('slotkv_version') !== undefined;
-    return {
-      pid,
-      layout: slotkv
-        ? { kind: 'slotkv', shards: Number(field('shards') ?? 1), ioThreads: Number(field('io_threads') ?? 0) }
-        : { kind: 'redis', shards: 1, ioThreads: 0 },
-    };
+    return { pid, layout: layoutOf(info) };
   } catch {
     return null;
   }

@@ -114,14 +114,16 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
     await stop();
     throw new Error(`${spec.name} did not start: ${(err as Error).message}\n${stderr}`);
   }
-  let layout: ThreadLayout = { kind: 'redis', shards: 1, ioThreads: 0 };
-  if (spec.kind === 'slotkv') {
-    const info = await command(port, 'INFO', 'server');
-    const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-    // Shard worker threads, as spawned: none with inline-shard (the main thread runs the shard).
-    layout = { kind: 'slotkv', shards: field('shard_threads'), ioThreads: field('io_threads') };
-  }
+  const layout = layoutOf(spec.kind === 'slotkv' ? await command(port, 'INFO', 'server') : '');
   return { spec, port, pid: child.pid!, layout, stop };
+}
+
+/** A server's threads as its INFO server section tells them; Redis's when it is not slotkv. */
+export function layoutOf(infoServer: string): ThreadLayout {
+  const field = (name: string): string | undefined => new RegExp(`^${name}:(\\S+)`, 'm').exec(infoServer)?.[1];
+  if (field('slotkv_version') === undefined) return { kind: 'redis', shards: 1, ioThreads: 0 };
+  // Shard worker threads, as spawned: none with inline-shard (the main thread runs the shard).
+  return { kind: 'slotkv', shards: Number(field('shard_threads') ?? 0), ioThreads: Number(field('io_threads') ?? 0) };
 }
 
 async function waitForPing(port: number, dead: () => boolean, timeoutMs: number): Promise<void> {

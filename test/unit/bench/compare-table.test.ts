@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpuTable, relateToBaseline, type CompareCell, type CompareResults } from '../../../native-free-bench/compare.ts';
 import type { CpuReport } from '../../../native-free-bench/cpu.ts';
+import { layoutOf } from '../../../native-free-bench/targets.ts';
 
 /** A CPU report of one thread group doing all the work. */
 function cpu(usPerOp: number): CpuReport {
@@ -34,5 +35,14 @@ describe('compare CPU table', () => {
     const rows = table.split('\n').slice(2).map((line) => line.split('|').map((f) => f.trim()).filter((f) => f !== ''));
     // 8 / 1.6 = 5.0 and 8 / 1.5 = 5.3 times one Redis; Redis's own rows have no ratio.
     expect(rows.map((r) => r.slice(-2))).toEqual([['1.60x', '5.0x'], ['-', '-'], ['1.50x', '5.3x'], ['-', '-']]);
+  });
+});
+
+describe('server thread layout from INFO server', () => {
+  it('counts shard worker threads as spawned (none inline), and reads anything else as Redis', () => {
+    const info = (lines: string[]) => `# Server\r\n${lines.join('\r\n')}\r\n`;
+    expect(layoutOf(info(['slotkv_version:0.1.0', 'shards:1', 'io_threads:0', 'shard_threads:0']))).toEqual({ kind: 'slotkv', shards: 0, ioThreads: 0 });
+    expect(layoutOf(info(['slotkv_version:0.1.0', 'shards:4', 'io_threads:2', 'shard_threads:4']))).toEqual({ kind: 'slotkv', shards: 4, ioThreads: 2 });
+    expect(layoutOf(info(['redis_version:7.0.15', 'process_id:42']))).toEqual({ kind: 'redis', shards: 1, ioThreads: 0 });
   });
 });
