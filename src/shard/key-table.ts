@@ -4,11 +4,11 @@
  *
  * Why not a Map: a Map entry (three words plus its share of the buckets) and an object holding
  * value and clock cost ~80 bytes per key before the key and value strings themselves; Redis
- * spends ~88 bytes on a whole small string key. Here a key costs two array slots (key, value)
- * and three and a half int32s (chain link, hash, clock, bucket head share): ~22 bytes, ~30 with
- * the slack of doubling. It is the layout of V8's own OrderedHashMap (dense entries in insertion
- * order, each bucket the head of a chain through them), with the ints kept apart so that the GC
- * traces only the strings and values.
+ * spends ~88 bytes on a whole small string key. Here a key costs two array slots (key, value:
+ * 8 bytes each, Node's V8 having no pointer compression) and three and a half int32s (chain
+ * link, hash, clock, bucket head share): ~30 bytes, ~40 with the slack of doubling. It is the
+ * layout of V8's own OrderedHashMap (dense entries in insertion order, each bucket the head of a
+ * chain through them), with the ints kept apart so that the GC traces only strings and values.
  *
  * Deleting leaves a hole in the dense arrays; holes are squeezed out when the table next fills
  * up. Iteration walks the dense arrays, so it is safe while keys are deleted (a deleted key is
