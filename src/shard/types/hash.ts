@@ -13,7 +13,7 @@
  */
 import type { Db, TypedValue } from '../keyspace.ts';
 import { sampleDistinct } from '../../util/sample.ts';
-import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, lpEntry } from './listpack.ts';
+import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, findPair, lpEntry } from './listpack.ts';
 import { addInt64, addLongDouble, formatLongDouble, string2ld, string2ll, Status, type Int64,
   type LongDouble } from './string.ts';
 
@@ -64,13 +64,10 @@ export class HashValue implements TypedValue {
   get(field: string): string | undefined {
     const d = this.data;
     if (typeof d !== 'string') return d.get(field);
-    const c = countedCursor(d);
-    while (c.advance()) {
-      const hit = c.equals(field);
-      c.advance();
-      if (hit) return c.value();
-    }
-    return undefined;
+    const c = findPair(d, field);
+    if (c === null) return undefined;
+    c.advance();
+    return c.value();
   }
 
   has(field: string): boolean {
@@ -86,12 +83,10 @@ export class HashValue implements TypedValue {
       return !had;
     }
     const fits = field.length <= HASH_MAX_LISTPACK_VALUE && value.length <= HASH_MAX_LISTPACK_VALUE;
-    const c = countedCursor(d);
-    while (c.advance()) {
-      const hit = c.equals(field);
+    const c = findPair(d, field);
+    if (c !== null) {
       const valueAt = c.next;
       c.advance();
-      if (!hit) continue;
       if (fits) this.data = counted(countOf(d), d.slice(1, valueAt), lpEntry(value), d.slice(c.next));
       else this.convert().set(field, value);
       return false;

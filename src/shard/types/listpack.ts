@@ -41,9 +41,13 @@ const SLICE_MIN_LENGTH = 13;
  * entry's length begins.
  */
 export class LpCursor {
+  /** Where the current entry's length begins. */
+  head = 0;
   start = 0;
   end = 0;
   next = 0;
+  /** Entries moved onto so far: the current entry's index + 1 from where the walk began. */
+  seen = 0;
   readonly lp: string;
   constructor(lp: string) {
     this.lp = lp;
@@ -54,6 +58,8 @@ export class LpCursor {
     const lp = this.lp;
     let pos = this.next;
     if (pos >= lp.length) return false;
+    this.head = pos;
+    this.seen++;
     let len = 0;
     let shift = 0;
     let c: number;
@@ -80,11 +86,6 @@ export class LpCursor {
   ownValue(): string {
     const v = this.value();
     return this.end - this.start >= SLICE_MIN_LENGTH ? Buffer.from(v, 'latin1').toString('latin1') : v;
-  }
-
-  /** Whether the current entry's bytes equal s. */
-  equals(s: string): boolean {
-    return this.end - this.start === s.length && this.lp.startsWith(s, this.start);
   }
 }
 
@@ -115,16 +116,32 @@ export function counted(count: number, ...parts: string[]): string {
 }
 
 /**
+ * A cursor on the first entry of the pair whose first entry is `first` (a hash's field, a sorted
+ * set's member) in counted listpack lp, or null when there is none. String indexOf (native)
+ * finds where first's bytes occur; the walk reads nothing but entry lengths, only to confirm that
+ * an occurrence is a pair's whole first entry rather than bytes inside another entry. So a miss,
+ * the common case when adding to a hash or a sorted set, walks nothing, and a hit compares no
+ * entry on the way.
+ */
+export function findPair(lp: string, first: string): LpCursor | null {
+  let at = lp.indexOf(first, 1);
+  const c = countedCursor(lp);
+  while (at !== -1 && c.advance()) {
+    if (at < c.start) at = lp.indexOf(first, c.start);
+    if (at === c.start && c.end - c.start === first.length) return c;
+    c.advance();
+  }
+  return null;
+}
+
+/**
  * A counted listpack of pairs without the pair whose first entry is `first` (a hash's field, a
- * sorted set's member), or undefined when there is none: one walk.
+ * sorted set's member), or undefined when there is none.
  */
 export function countedWithoutPair(lp: string, first: string): string | undefined {
-  const c = countedCursor(lp);
-  for (;;) {
-    const pairStart = c.next;
-    if (!c.advance()) return undefined;
-    const hit = c.equals(first);
-    c.advance();
-    if (hit) return counted(countOf(lp) - 1, lp.slice(1, pairStart), lp.slice(c.next));
-  }
+  const c = findPair(lp, first);
+  if (c === null) return undefined;
+  const pairStart = c.head;
+  c.advance();
+  return counted(countOf(lp) - 1, lp.slice(1, pairStart), lp.slice(c.next));
 }

@@ -15,7 +15,7 @@
  *
  * Everything here is O(n) in the pairs, as Redis's listpack operations are, with n <= 128.
  */
-import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, LpCursor, lpEntry } from './listpack.ts';
+import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, findPair, LpCursor, lpEntry } from './listpack.ts';
 import { gteMin, lexGteMin, lexLteMax, lexRangeEmpty, lteMax, scoreRangeEmpty, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 
@@ -46,24 +46,16 @@ function scoreAt(lp: string, start: number, end: number): number {
 
 /** member's score, or undefined when it is absent. */
 export function packedScore(lp: string, member: string): number | undefined {
-  const c = countedCursor(lp);
-  while (c.advance()) {
-    const hit = c.equals(member);
-    c.advance();
-    if (hit) return scoreAt(lp, c.start, c.end);
-  }
-  return undefined;
+  const c = findPair(lp, member);
+  if (c === null) return undefined;
+  c.advance();
+  return scoreAt(lp, c.start, c.end);
 }
 
 /** member's 0-based rank, or -1 when it is absent. */
 export function packedRank(lp: string, member: string): number {
-  const c = countedCursor(lp);
-  for (let i = 0; c.advance(); i++) {
-    const hit = c.equals(member);
-    c.advance();
-    if (hit) return i;
-  }
-  return -1;
+  const c = findPair(lp, member);
+  return c === null ? -1 : (c.seen - 1) / 2;
 }
 
 /** lp with (member, score) in its place by (score, member); member must be absent. */

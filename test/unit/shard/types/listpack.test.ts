@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counted, countedCursor, countedWithoutPair, LpCursor, lpEntry } from '../../../../src/shard/types/listpack.ts';
+import { counted, countedCursor, countedWithoutPair, findPair, LpCursor, lpEntry } from '../../../../src/shard/types/listpack.ts';
 
 const long = 'x'.repeat(300); // a length that needs a two-char varint
 
@@ -18,12 +18,12 @@ describe('listpack', () => {
     expect(entries('')).toEqual([]);
   });
 
-  it('walks entries with a cursor that compares without copying', () => {
+  it('walks entries with a cursor that knows where each begins and how many it passed', () => {
     const c = new LpCursor(lpEntry('ab') + lpEntry(long));
     expect(c.advance()).toBe(true);
-    expect(c.equals('ab')).toBe(true);
-    expect(c.equals('a')).toBe(false);
+    expect([c.head, c.start, c.end, c.seen]).toEqual([0, 1, 3, 1]);
     expect(c.advance()).toBe(true);
+    expect([c.head, c.start, c.seen]).toEqual([3, 5, 2]);
     expect(c.value()).toBe(long);
     expect(c.ownValue()).toBe(long);
     expect(c.advance()).toBe(false);
@@ -38,5 +38,24 @@ describe('listpack', () => {
     while (c.advance()) left.push(c.value());
     expect(left).toEqual(['f1', 'v1', 'f3', '']);
     expect(countedWithoutPair(lp, 'v1')).toBeUndefined(); // a value, not a first entry
+  });
+
+  it('finds a pair by its first entry, not by the same bytes elsewhere', () => {
+    // 'ab' occurs inside a value, straddling two entries ('xa' + 'b...'), and as a prefix of a
+    // longer field before it is a whole field of its own.
+    const pairs = [['f', 'zabz'], ['xa', 'bq'], ['abc', '1'], ['ab', 'hit'], ['', 'empty']];
+    const lp = counted(pairs.length, ...pairs.flat().map(lpEntry));
+    const c = findPair(lp, 'ab')!;
+    expect(c.value()).toBe('ab');
+    expect((c.seen - 1) / 2).toBe(3);
+    c.advance();
+    expect(c.value()).toBe('hit');
+    expect(findPair(lp, 'zabz')).toBeNull(); // a value
+    expect(findPair(lp, 'b')).toBeNull(); // only ever inside entries
+    expect(findPair(lp, 'abcd')).toBeNull();
+    const empty = findPair(lp, '')!;
+    expect((empty.seen - 1) / 2).toBe(4);
+    expect(findPair(counted(1, lpEntry('v'), lpEntry('')), '')).toBeNull(); // '' only as a value
+    expect(findPair(counted(1, lpEntry(long), lpEntry('x')), long)?.value()).toBe(long);
   });
 });
