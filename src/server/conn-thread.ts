@@ -141,7 +141,10 @@ export class ConnThread {
       pending.conn = conn;
     }
     this.inFlight[shard]!.push(reqId, pending);
-    if ((spec.flags & BLOCKING) !== 0) pending.blockedAt = { shard, reqId };
+    if ((spec.flags & BLOCKING) !== 0) {
+      pending.blockedAt = { shard, reqId };
+      conn.blockingWaits++;
+    }
     return reqId;
   }
 

@@ -55,6 +55,8 @@ export class Connection {
   closing = false;
   /** Set while reading is paused because too many commands wait (MAX_WAITING). */
   private readPaused = false;
+  /** Blocking commands (BLPOP and friends) sent to a shard and not answered yet. */
+  blockingWaits = 0;
   private readonly queue = new Denque<Pending>();
   private readonly out = new ReplyWriter(4096);
   readonly framer: Framer;
@@ -130,9 +132,9 @@ export class Connection {
     return this.queue.isEmpty() && !this.closing ? this.out : null;
   }
 
-  /** True while a command of this client is parked in a shard (BLPOP and friends). */
+  /** True while a blocking command of this client (BLPOP and friends) waits for its reply. */
   waitsOnBlocking(): boolean {
-    return this.queue.toArray().some((p) => p.blockedAt !== null && p.reply === null);
+    return this.blockingWaits > 0;
   }
 
   subscriptionCount(): number {
@@ -160,6 +162,7 @@ export class Connection {
 
   /** A shard's reply to `pending`: buf[start, end), valid only during the call. */
   onShardReply(pending: Pending, part: number, buf: Buffer, start: number, end: number): void {
+    if (pending.blockedAt !== null) this.blockingWaits--;
     if (this.queue.peekFront() === pending && pending.single) {
       // The common case: the head waited for exactly this reply; copy it straight out.
       this.out.rawRange(buf, start, end);
