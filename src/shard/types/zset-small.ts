@@ -60,21 +60,43 @@ export function packedRank(lp: string, member: string): number {
 
 /** lp with (member, score) in its place by (score, member); member must be absent. */
 export function packedInsert(lp: string, member: string, score: number): string {
+  const at = placeOf(lp, member, score, -1);
+  return counted(packedLength(lp) + 1, lp.slice(1, at), lpEntry(member), lpEntry(String(score)), lp.slice(at));
+}
+
+/**
+ * lp with member (which must be present) moved to its place for a new score: one string built,
+ * where removing it and inserting it again built two.
+ */
+export function packedMove(lp: string, member: string, score: number): string {
+  const c = findPair(lp, member)!;
+  const from = c.head;
+  c.advance();
+  const to = c.next;
+  const at = placeOf(lp, member, score, from);
+  const pair = [lpEntry(member), lpEntry(String(score))].join('');
+  const count = packedLength(lp);
+  if (at <= from) return counted(count, lp.slice(1, at), pair, lp.slice(at, from), lp.slice(to));
+  return counted(count, lp.slice(1, from), lp.slice(to, at), pair, lp.slice(at));
+}
+
+/**
+ * Where a pair (member, score) goes by (score, member): the start of the first pair that sorts
+ * after it, or lp's length. The pair starting at `skip` (the member's own, when it moves) is
+ * passed over.
+ */
+function placeOf(lp: string, member: string, score: number, skip: number): number {
   const c = countedCursor(lp);
-  let at = lp.length;
   for (;;) {
     const pairStart = c.next;
-    if (!c.advance()) break;
+    if (!c.advance()) return lp.length;
     const memberStart = c.start;
     const memberEnd = c.end;
     c.advance();
+    if (pairStart === skip) continue;
     const s = scoreAt(lp, c.start, c.end);
-    if (s > score || (s === score && lp.slice(memberStart, memberEnd) > member)) {
-      at = pairStart;
-      break;
-    }
+    if (s > score || (s === score && lp.slice(memberStart, memberEnd) > member)) return pairStart;
   }
-  return counted(packedLength(lp) + 1, lp.slice(1, at), lpEntry(member), lpEntry(String(score)), lp.slice(at));
 }
 
 /** lp without the `count` pairs from rank `from` on (all of them must exist). */
@@ -124,6 +146,17 @@ export function unpack(lp: string, copy = false): Unpacked {
   return { members, scores };
 }
 
+/** The members alone, in order, as slices of lp: what a lex range reads (no score parsed). */
+export function packedMembers(lp: string): string[] {
+  const members: string[] = [];
+  const c = countedCursor(lp);
+  while (c.advance()) {
+    members.push(c.value());
+    c.advance();
+  }
+  return members;
+}
+
 /** The pairs at ranks lo..hi inclusive (0 <= lo <= hi < length), in order. */
 export function packedRanks(lp: string, lo: number, hi: number): ZEntry[] {
   const c = countedCursor(lp);
@@ -165,8 +198,7 @@ export function scoreRun(lp: string, r: ScoreRange): [number, number] {
  * leaves the far side. With mixed scores that is the listpack's exact answer, which a
  * skiplist's descent does not give.
  */
-export function lexRangeRanks(u: Unpacked, r: LexRange, reverse: boolean, offset: number, limit: number): number[] {
-  const { members } = u;
+export function lexRangeRanks(members: readonly string[], r: LexRange, reverse: boolean, offset: number, limit: number): number[] {
   const n = members.length;
   const out: number[] = [];
   if (offset < 0 || n === 0 || lexRangeEmpty(r) || !lexGteMin(members[n - 1]!, r) || !lexLteMax(members[0]!, r)) {

@@ -21,7 +21,7 @@ import { Status } from './string.ts';
 import { SkipList, type ZNode, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 import { lexRangeRanks, pack, PACKED_EMPTY, packedDelete, packedEachInScoreRange, packedInsert, packedLength,
-  packedRank, packedRanks, packedRemove, packedScore, scoreRun, unpack } from './zset-small.ts';
+  packedMembers, packedMove, packedRank, packedRanks, packedRemove, packedScore, scoreRun, unpack } from './zset-small.ts';
 
 export { ZNode, compareLex, type LexRange, type ScoreRange, type ZEntry } from './skiplist.ts';
 
@@ -101,7 +101,7 @@ export class ZSet implements TypedValue {
       if (score === cur) return { flags: 0, score }; // -0 and 0 are the same score here too
       const d = this.data;
       if (typeof d === 'string') {
-        this.data = packedInsert(packedRemove(d, member)!, member, score);
+        this.data = packedMove(d, member, score);
       } else {
         d.zsl.delete(cur, member);
         d.zsl.insert(score, member);
@@ -220,8 +220,11 @@ export class ZSet implements TypedValue {
   rangeByLex(r: LexRange, reverse = false, offset = 0, limit = -1): ZEntry[] {
     const d = this.data;
     if (typeof d === 'string') {
-      const u = unpack(d);
-      return lexRangeRanks(u, r, reverse, offset, limit).map((i) => ({ member: u.members[i]!, score: u.scores[i]! }));
+      // The ranks are one run, in order or reversed: only its scores are read.
+      const ranks = lexRangeRanks(packedMembers(d), r, reverse, offset, limit);
+      if (ranks.length === 0) return [];
+      const run = packedRanks(d, Math.min(ranks[0]!, ranks.at(-1)!), Math.max(ranks[0]!, ranks.at(-1)!));
+      return reverse ? run.reverse() : run;
     }
     if (offset < 0) return [];
     let x = reverse ? d.zsl.lastInLexRange(r) : d.zsl.firstInLexRange(r);
@@ -257,7 +260,7 @@ export class ZSet implements TypedValue {
   /** How many members lie in r (walking from the first, as a listpack does, when packed). */
   lexCount(r: LexRange): number {
     const d = this.data;
-    if (typeof d === 'string') return lexRangeRanks(unpack(d), r, false, 0, -1).length;
+    if (typeof d === 'string') return lexRangeRanks(packedMembers(d), r, false, 0, -1).length;
     const zsl = d.zsl;
     const first = zsl.firstInLexRange(r);
     if (first === null) return 0;
@@ -270,22 +273,21 @@ export class ZSet implements TypedValue {
   removeRangeByRank(start: number, end: number): number {
     const d = this.data;
     if (typeof d !== 'string') return this.removeNodes(this.rangeByRank(start, end));
-    this.data = packedDelete(d, start, end - start + 1);
-    return end - start + 1;
+    return this.removePackedRun(start, end - start + 1);
   }
 
   removeRangeByScore(r: ScoreRange): number {
     const d = this.data;
     if (typeof d !== 'string') return this.removeNodes(this.rangeByScore(r));
     const [first, end] = scoreRun(d, r);
-    if (end > first) this.data = packedDelete(d, first, end - first);
-    return end - first;
+    return this.removePackedRun(first, end - first);
   }
 
   removeRangeByLex(r: LexRange): number {
     const d = this.data;
     if (typeof d !== 'string') return this.removeNodes(this.rangeByLex(r));
-    return this.removePackedRanks(lexRangeRanks(unpack(d), r, false, 0, -1));
+    const ranks = lexRangeRanks(packedMembers(d), r, false, 0, -1);
+    return this.removePackedRun(ranks[0] ?? 0, ranks.length);
   }
 
   /** ZADD commands that rebuild this set (snapshots); %.17g reads back as the same double. */
@@ -348,10 +350,10 @@ export class ZSet implements TypedValue {
     return pairs.length;
   }
 
-  /** Removes a run of consecutive ranks, given in order. */
-  private removePackedRanks(ranks: readonly number[]): number {
-    if (ranks.length > 0) this.data = packedDelete(this.data as string, ranks[0]!, ranks.length);
-    return ranks.length;
+  /** Removes `count` pairs from rank `first` on of the packed form; returns count. */
+  private removePackedRun(first: number, count: number): number {
+    if (count > 0) this.data = packedDelete(this.data as string, first, count);
+    return count;
   }
 }
 
