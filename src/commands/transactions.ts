@@ -28,9 +28,14 @@ import { keyString } from '../shard/keyspace.ts';
  *   slotkv-exec <client id> <watching 0|1> <argc> <arg>... <argc> <arg>...
  */
 export function encodeExecRequest(clientId: number, watching: boolean, commands: readonly Buffer[][]): Buffer[] {
-  const args: Buffer[] = [Buffer.from('slotkv-exec'), Buffer.from(String(clientId)), Buffer.from(watching ? '1' : '0')];
-  for (const argv of commands) args.push(Buffer.from(String(argv.length)), ...argv);
-  return args;
+  const head = [Buffer.from('slotkv-exec'), Buffer.from(String(clientId)), Buffer.from(watching ? '1' : '0')];
+  return packCommands(head, commands, (argc) => Buffer.from(String(argc)));
+}
+
+/** Appends each command to `into` as <argc> <arg>...: what decodeCommands reads back. */
+function packCommands<T>(into: T[], commands: readonly (readonly T[])[], argcArg: (argc: number) => T): T[] {
+  for (const argv of commands) into.push(argcArg(argv.length), ...argv);
+  return into;
 }
 
 /** slotkv-watch <client id> key...: registers the keys on the shard of their slot. */
@@ -63,9 +68,7 @@ export function decodeCommands(argv: readonly Buffer[], from: number): Buffer[][
  * transaction reaches the log, and is replayed, whole or not at all (one record, one CRC).
  */
 export function encodeTransactionRecord(effects: readonly (readonly (Uint8Array | string)[])[]): (Uint8Array | string)[] {
-  const args: (Uint8Array | string)[] = ['slotkv-tx'];
-  for (const effect of effects) args.push(String(effect.length), ...effect);
-  return args;
+  return packCommands<Uint8Array | string>(['slotkv-tx'], effects, String);
 }
 
 // MULTI
