@@ -22,6 +22,7 @@ import { List, LIST_TAIL } from '../shard/types/list.ts';
 import { SetValue } from '../shard/types/set.ts';
 import { string2ll, StringBuf } from '../shard/types/string.ts';
 import { ZSet } from '../shard/types/zset.ts';
+import { ownString } from '../util/latin1.ts';
 
 export const SORT_COMMANDS: readonly CommandSpec[] = [
   //   name      arity flags                          first last step handler
@@ -283,8 +284,9 @@ function storeResult(ctx: ExecCtx, dst: string, values: readonly (string | null)
     return;
   }
   const list = new List();
-  // A GET that found nothing stores an empty string (the reply would have a nil there).
-  for (const value of values) list.push(value ?? '', LIST_TAIL);
+  // A GET that found nothing stores an empty string (the reply would have a nil there). A hash
+  // field found by GET *->field is a slice of its hash's packed string: kept, it is copied.
+  for (const value of values) list.push(ownString(value ?? ''), LIST_TAIL);
   ctx.db.set(dst, list);
   ctx.dirty += values.length;
   ctx.propagate(['DEL', dst]);

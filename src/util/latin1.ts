@@ -49,3 +49,15 @@ export function latin1Args(argv: readonly Uint8Array[], from: number): string[] 
   for (let j = from; j < argv.length; j++) out.push(latin1(argv[j]!));
   return out;
 }
+
+/** V8 makes a slice this long or longer a view into its parent string; shorter ones are copies. */
+const SLICE_MIN_LENGTH = 13;
+
+/**
+ * s as a string of its own: a slice of SLICE_MIN_LENGTH chars or more is a view that keeps its
+ * whole parent alive (a packed hash or sorted set), which a string kept past its parent must
+ * not do.
+ */
+export function ownString(s: string): string {
+  return s.length >= SLICE_MIN_LENGTH ? Buffer.from(s, 'latin1').toString('latin1') : s;
+}

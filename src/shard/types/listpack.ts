@@ -14,6 +14,8 @@
  * `slice` a view (SlicedString) that keeps the previous, larger string alive.
  */
 
+import { ownString } from '../../util/latin1.ts';
+
 /** One entry: the varint length, then the bytes. */
 export function lpEntry(item: string): string {
   return [lengthOf(item), item].join('');
@@ -31,9 +33,6 @@ function lengthOf(item: string): string {
   chars.push(n);
   return String.fromCharCode(...chars);
 }
-
-/** V8 makes a slice this long or longer a view into its parent; shorter ones are copies. */
-const SLICE_MIN_LENGTH = 13;
 
 /**
  * Walks a listpack one entry at a time without allocating, except for the entry strings asked
@@ -79,13 +78,12 @@ export class LpCursor {
   }
 
   /**
-   * value() as a string of its own: V8 makes a slice of SLICE_MIN_LENGTH chars or more a view
-   * that keeps the whole listpack alive, which a value kept past the listpack (a converted
-   * hash's fields, a skiplist's members) must not do.
+   * value() as a string of its own (ownString): a long slice would keep the whole listpack
+   * alive, which a value kept past the listpack (a converted hash's fields, a skiplist's
+   * members) must not do.
    */
   ownValue(): string {
-    const v = this.value();
-    return this.end - this.start >= SLICE_MIN_LENGTH ? Buffer.from(v, 'latin1').toString('latin1') : v;
+    return ownString(this.value());
   }
 }
 
