@@ -65,6 +65,13 @@ export class BlockingRegistry {
     this.readyKeys.push(k);
   }
 
+  /** The keys that commands parked in db wait on. */
+  keysIn(db: number): string[] {
+    const keys: string[] = [];
+    for (const k of this.byKey.keys()) if (k.charCodeAt(0) === db) keys.push(k.slice(1));
+    return keys;
+  }
+
   hasReady(): boolean {
     return this.readyKeys.length > 0;
   }

@@ -21,6 +21,7 @@ import { encodeTransactionRecord } from '../commands/transactions.ts';
 import { SlowLog } from './slowlog.ts';
 import { activeExpireCycle } from './expiry.ts';
 import { Db, keyString } from './keyspace.ts';
+import { List } from './types/list.ts';
 import { ShardPersistence, type PersistenceOptions } from './persistence.ts';
 import { performance } from 'node:perf_hooks';
 
@@ -523,6 +524,11 @@ export class Shard {
     if (this.watches.size > 0) {
       this.watches.touchAll(a);
       this.watches.touchAll(b);
+    }
+    // Redis's scanDatabaseForReadyKeys: a client blocked in either db on a key that now holds a
+    // list is served (the blocking pops wait on lists only; any other type leaves it waiting).
+    for (const db of [a, b]) {
+      for (const key of this.blocking.keysIn(db)) if (dbs[db]!.peek(key) instanceof List) this.blocking.signal(db, key);
     }
   }
 
