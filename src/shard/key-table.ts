@@ -41,7 +41,7 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
 }
 
 export class KeyTable {
-  /** Entry i's key at 2i and its value at 2i + 1: a lookup that finds the key has its value in the same cache line. */
+  /** Entry i's key at 2i and its value at 2i + 1: found, a key has its value in the same cache line. */
   private entries: (string | Value | undefined)[];
   /**
    * One int32 array for the int fields: `buckets` chain heads at [0, nBuckets), then per entry

@@ -528,7 +528,9 @@ export class Shard {
     // Redis's scanDatabaseForReadyKeys: a client blocked in either db on a key that now holds a
     // list is served (the blocking pops wait on lists only; any other type leaves it waiting).
     for (const db of [a, b]) {
-      for (const key of this.blocking.keysIn(db)) if (dbs[db]!.peek(key) instanceof List) this.blocking.signal(db, key);
+      for (const key of this.blocking.keysIn(db)) {
+        if (dbs[db]!.peek(key) instanceof List) this.blocking.signal(db, key);
+      }
     }
   }
 

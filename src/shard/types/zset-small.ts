@@ -15,7 +15,8 @@
  *
  * Everything here is O(n) in the pairs, as Redis's listpack operations are, with n <= 128.
  */
-import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, findPair, LpCursor, lpEntry } from './listpack.ts';
+import { counted, countedCursor, countedWithoutPair, COUNTED_EMPTY, countOf, findPair, LpCursor, lpEntry }
+  from './listpack.ts';
 import { gteMin, lexGteMin, lexLteMax, lexRangeEmpty, lteMax, scoreRangeEmpty, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 
@@ -198,7 +199,13 @@ export function scoreRun(lp: string, r: ScoreRange): [number, number] {
  * leaves the far side. With mixed scores that is the listpack's exact answer, which a
  * skiplist's descent does not give.
  */
-export function lexRangeRanks(members: readonly string[], r: LexRange, reverse: boolean, offset: number, limit: number): number[] {
+export function lexRangeRanks(
+  members: readonly string[],
+  r: LexRange,
+  reverse: boolean,
+  offset: number,
+  limit: number,
+): number[] {
   const n = members.length;
   const out: number[] = [];
   if (offset < 0 || n === 0 || lexRangeEmpty(r) || !lexGteMin(members[n - 1]!, r) || !lexLteMax(members[0]!, r)) {

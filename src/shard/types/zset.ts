@@ -21,7 +21,8 @@ import { Status } from './string.ts';
 import { SkipList, type ZNode, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
 import { lexRangeRanks, pack, PACKED_EMPTY, packedDelete, packedEachInScoreRange, packedInsert, packedLength,
-  packedMembers, packedMove, packedRank, packedRanks, packedRemove, packedScore, scoreRun, unpack } from './zset-small.ts';
+  packedMembers, packedMove, packedRank, packedRanks, packedRemove, packedScore, scoreRun, unpack }
+  from './zset-small.ts';
 
 export { ZNode, compareLex, type LexRange, type ScoreRange, type ZEntry } from './skiplist.ts';
 
