@@ -10,18 +10,17 @@
  * the handler itself answers CROSSSLOT when it is in another slot than the source key, as
  * Redis Cluster would before running the command.
  */
-import { ERR_CROSSSLOT, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from './replies.ts';
+import { ERR_CROSSSLOT, ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from './replies.ts';
 import { cmd, DENYOOM, MOVABLEKEYS, READONLY, WRITE, type CommandSpec, type ExecCtx } from './table.ts';
 import { argIs } from './strings.ts';
 import { keyString } from '../shard/keyspace.ts';
 import { slotOfBytes } from '../routing/slot.ts';
-import { string2d } from '../shard/types/double.ts';
 import { Status, string2ll } from '../shard/types/string.ts';
 import { zsetForWrite, ZSet, ZADD_ADDED, ZADD_NX, ZADD_UPDATED, ZADD_XX } from '../shard/types/zset.ts';
 import { decodeScore, geoDistance, geoScore, geoSearch, standardGeohash, GEO_LAT_MAX, GEO_LAT_MIN, GEO_LONG_MAX,
   GEO_LONG_MIN, type GeoPoint, type GeoShape } from '../shard/types/geohash.ts';
 import { formatFixed, replyCoordinate, replyDistance } from './geo-format.ts';
-import { zsetOrReply } from './zset-args.ts';
+import { doubleOrReply, zsetOrReply } from './zset-args.ts';
 
 const ERR_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
 const ERR_DECODE_MEMBER = 'ERR could not decode requested zset member';
@@ -44,17 +43,11 @@ export const GEO_COMMANDS: readonly CommandSpec[] = [
 // Argument parsers (each writes its error and returns undefined)
 // ---------------------------------------------------------------------------------------------
 
-function doubleOrReply(ctx: ExecCtx, arg: Buffer, err = ERR_NOT_FLOAT): number | undefined {
-  const d = string2d(arg);
-  if (d === undefined) ctx.out.error(err);
-  return d;
-}
-
 /** argv[at], argv[at + 1] as a valid [longitude, latitude]. */
 function lonLatOrReply(ctx: ExecCtx, argv: Buffer[], at: number): [number, number] | undefined {
-  const lon = doubleOrReply(ctx, argv[at]!);
+  const lon = doubleOrReply(ctx.out, argv[at]!);
   if (lon === undefined) return undefined;
-  const lat = doubleOrReply(ctx, argv[at + 1]!);
+  const lat = doubleOrReply(ctx.out, argv[at + 1]!);
   if (lat === undefined) return undefined;
   if (lon < GEO_LONG_MIN || lon > GEO_LONG_MAX || lat < GEO_LAT_MIN || lat > GEO_LAT_MAX) {
     ctx.out.error(`ERR invalid longitude,latitude pair ${formatFixed(lon, 6)},${formatFixed(lat, 6)}`);
@@ -75,7 +68,7 @@ function unitOrReply(ctx: ExecCtx, arg: Buffer): number | undefined {
 
 /** argv[at] radius and argv[at + 1] unit into shape. */
 function radiusOrReply(ctx: ExecCtx, argv: Buffer[], at: number, shape: GeoShape): boolean {
-  const r = doubleOrReply(ctx, argv[at]!, 'ERR need numeric radius');
+  const r = doubleOrReply(ctx.out, argv[at]!, 'ERR need numeric radius');
   if (r === undefined) return false;
   if (r < 0) {
     ctx.out.error('ERR radius cannot be negative');
@@ -91,9 +84,9 @@ function radiusOrReply(ctx: ExecCtx, argv: Buffer[], at: number, shape: GeoShape
 
 /** argv[at] width, argv[at + 1] height and argv[at + 2] unit into shape. */
 function boxOrReply(ctx: ExecCtx, argv: Buffer[], at: number, shape: GeoShape): boolean {
-  const w = doubleOrReply(ctx, argv[at]!, 'ERR need numeric width');
+  const w = doubleOrReply(ctx.out, argv[at]!, 'ERR need numeric width');
   if (w === undefined) return false;
-  const h = doubleOrReply(ctx, argv[at + 1]!, 'ERR need numeric height');
+  const h = doubleOrReply(ctx.out, argv[at + 1]!, 'ERR need numeric height');
   if (h === undefined) return false;
   if (w < 0 || h < 0) {
     ctx.out.error('ERR height or width cannot be negative');
