@@ -8,7 +8,8 @@
  *   beside ringbuf.js's RingBuffer moving the same bytes: byte-ring.ts claims ringbuf.js's pop
  *   copies element by element once the read index is not 0, which is always in a byte stream;
  * - reply writing (src/commands/replies.ts) and the request codec (src/ring/codec.ts);
- * - keyspace get/set (src/shard/keyspace.ts).
+ * - keyspace get/set (src/shard/keyspace.ts);
+ * - a field looked up in a small hash's packed form (src/shard/types/listpack.ts findPair).
  */
 import { RingBuffer } from 'ringbuf.js';
 import { Bench } from 'tinybench';
@@ -19,6 +20,7 @@ import { RingReader, RingWriter } from '../../src/ring/framed.ts';
 import { slotOfBytes, slotOfLatin1 } from '../../src/routing/slot.ts';
 import { Framer } from '../../src/server/framer.ts';
 import { Db } from '../../src/shard/keyspace.ts';
+import { HashValue } from '../../src/shard/types/hash.ts';
 import { latin1 } from '../../src/util/latin1.ts';
 import { defaultPath, markdownTable, timestamp, writeOut } from '../report.ts';
 
@@ -175,6 +177,17 @@ add('keyspace: set + delete new key', 1, 'op', () => {
   db.set(k, value);
   db.delete(k);
 });
+
+// --- a small hash, packed (one string, as Redis's listpack) -------------------------------------
+// 64 fields named as the bench's HSET names them: what HGET and HSET search before they read or
+// write. A missing field is what adding one starts with.
+const packedHash = new HashValue();
+const FIELDS = 64;
+for (let i = 0; i < FIELDS; i++) packedHash.set(`field:${String(i).padStart(12, '0')}`, 'xxx');
+const lastField = `field:${String(FIELDS - 1).padStart(12, '0')}`;
+const missingField = `field:${String(FIELDS).padStart(12, '0')}`;
+add(`packed hash: get the last of ${FIELDS} fields`, 1, 'op', () => { if (packedHash.get(lastField) !== undefined) sink++; });
+add(`packed hash: get a missing field (${FIELDS} fields)`, 1, 'op', () => { if (packedHash.get(missingField) === undefined) sink++; });
 
 await bench.run();
 if (framed === 0 || sink === -1) throw new Error('nothing was framed');
