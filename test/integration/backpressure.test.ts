@@ -5,9 +5,9 @@
  * disconnect still cancels the parked command.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCommand, RespClient } from '../helpers/resp-client.ts';
-import { startSlotkv, type ServerHandle } from '../helpers/servers.ts';
+import { useSlotkv } from '../helpers/use-slotkv.ts';
 
 const text = (b: Buffer) => b.toString('latin1');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -16,13 +16,7 @@ describe.each([
   { name: 'shards 1, io-threads 0', shards: 1, ioThreads: 0 },
   { name: 'shards 3, io-threads 2', shards: 3, ioThreads: 2 },
 ])('a client far ahead of its replies, $name', (config) => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await startSlotkv({ ...config, args: ['--save', '', '--appendonly', 'no'] });
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useSlotkv({ ...config, args: ['--save', '', '--appendonly', 'no'] });
 
   it('gets every reply of a pipeline many times the bound, in order', async () => {
     const count = 20_000;

@@ -8,16 +8,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RespClient } from '../helpers/resp-client.ts';
 import { SLOTKV_CONFIGS, startSlotkv, type ServerHandle } from '../helpers/servers.ts';
+import { useSlotkv } from '../helpers/use-slotkv.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
 const pair = (k: string, v: string) => `*2\r\n${bulk(k)}${bulk(v)}`;
 
 describe.each(SLOTKV_CONFIGS)('blocking list pops against slotkv ($name)', (config) => {
-  let server: ServerHandle;
+  const server = useSlotkv(config);
   let ctl: RespClient;
   const clients: RespClient[] = [];
 
@@ -40,12 +41,6 @@ describe.each(SLOTKV_CONFIGS)('blocking list pops against slotkv ($name)', (conf
     throw new Error(`expected ${n} blocked clients, INFO says ${last}`);
   };
 
-  beforeAll(async () => {
-    server = await startSlotkv(config);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
   beforeEach(async () => {
     ctl = await connect();
     expect((await ctl.call('FLUSHALL')).toString()).toBe('+OK\r\n');

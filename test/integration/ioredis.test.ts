@@ -3,21 +3,16 @@
  * shards, a 1000-command pipeline, binary values and expiry.
  */
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SLOTKV_CONFIGS, startSlotkv, type ServerHandle } from '../helpers/servers.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SLOTKV_CONFIGS } from '../helpers/servers.ts';
+import { useSlotkv } from '../helpers/use-slotkv.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(SLOTKV_CONFIGS)('ioredis against slotkv ($name)', (config) => {
-  let server: ServerHandle;
+  const server = useSlotkv(config);
   let redis: Redis;
 
-  beforeAll(async () => {
-    server = await startSlotkv(config);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
   beforeEach(async () => {
     // Fail fast instead of retrying forever, so a broken server shows up as a test failure.
     redis = new Redis({ host: server.host, port: server.port, maxRetriesPerRequest: 0, retryStrategy: () => null });

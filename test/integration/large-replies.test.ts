@@ -4,9 +4,8 @@
  * it and hands the rest to the socket's queue).
  */
 import * as net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSlotkv, type ServerHandle } from '../helpers/servers.ts';
-
+import { describe, expect, it } from 'vitest';
+import { useSlotkv } from '../helpers/use-slotkv.ts';
 
 function command(...args: (string | Buffer)[]): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
@@ -43,13 +42,7 @@ describe.each([
   { name: 'io-threads 2', shards: 2, ioThreads: 2 },
   { name: 'inline shard', shards: 1, ioThreads: 0, inline: true },
 ])('large replies to a slow reader, $name', (config) => {
-  let server: ServerHandle;
-  beforeAll(async () => {
-    server = await startSlotkv({ ...config, args: ['--save', '', '--appendonly', 'no'] });
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useSlotkv({ ...config, args: ['--save', '', '--appendonly', 'no'] });
 
   it('arrive whole and in order, with the small replies behind them', async () => {
     const big = Buffer.alloc(8 * 1024 * 1024, 'a');

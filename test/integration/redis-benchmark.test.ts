@@ -2,8 +2,9 @@
  * redis-benchmark against slotkv: every test it runs finishes with no errors and reports a
  * positive throughput. Timing figures are printed, never asserted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLOTKV_CONFIGS, startSlotkv, type ServerHandle } from '../helpers/servers.ts';
+import { describe, expect, it } from 'vitest';
+import { SLOTKV_CONFIGS } from '../helpers/servers.ts';
+import { useSlotkv } from '../helpers/use-slotkv.ts';
 import { runTool } from '../helpers/run-tool.ts';
 
 const EXPECTED_TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET (10 keys)'];
@@ -19,14 +20,7 @@ function throughputs(output: string): Map<string, number> {
 }
 
 describe.each(SLOTKV_CONFIGS)('redis-benchmark against slotkv ($name)', (config) => {
-  let server: ServerHandle;
-
-  beforeAll(async () => {
-    server = await startSlotkv(config);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useSlotkv(config);
 
   it('ping, set, get, incr and mset run to completion without errors', { timeout: 90_000 }, async () => {
     const r = await runTool(

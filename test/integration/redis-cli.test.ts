@@ -1,21 +1,15 @@
 /**
  * redis-cli against slotkv: one-shot commands and --pipe mass insertion.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../helpers/resp-client.ts';
 import { runTool } from '../helpers/run-tool.ts';
-import { SLOTKV_CONFIGS, startSlotkv, type ServerHandle } from '../helpers/servers.ts';
+import { SLOTKV_CONFIGS } from '../helpers/servers.ts';
+import { useSlotkv } from '../helpers/use-slotkv.ts';
 
 describe.each(SLOTKV_CONFIGS)('redis-cli against slotkv ($name)', (config) => {
-  let server: ServerHandle;
+  const server = useSlotkv(config);
   const cli = (...args: string[]) => runTool('redis-cli', ['-h', server.host, '-p', String(server.port), ...args]);
-
-  beforeAll(async () => {
-    server = await startSlotkv(config);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
 
   it('SET and GET from the command line print OK and the value', async () => {
     expect(await cli('SET', 'a', 'b')).toEqual({ code: 0, stdout: 'OK\n', stderr: '' });
