@@ -106,8 +106,8 @@ function pingCommand(c: ConnCtx, argv: Buffer[]): void {
 // PING [message], outside the subscribed context (a ConnDirectHandler runs only there)
 function pingDirect(out: ReplyWriter, args: FramedArgs): boolean {
   if (args.argc > 2) return false;
-  if (args.argc === 2) out.bulkRange(args.data, args.starts[1]!, args.ends[1]!);
-  else out.raw(PONG);
+  if (args.argc === 2) return echoDirect(out, args);
+  out.raw(PONG);
   return true;
 }
 

@@ -75,10 +75,11 @@ export function packedMove(lp: string, member: string, score: number): string {
   c.advance();
   const to = c.next;
   const at = placeOf(lp, member, score, from);
-  const pair = [lpEntry(member), lpEntry(String(score))].join('');
   const count = packedLength(lp);
-  if (at <= from) return counted(count, lp.slice(1, at), pair, lp.slice(at, from), lp.slice(to));
-  return counted(count, lp.slice(1, from), lp.slice(to, at), pair, lp.slice(at));
+  const m = lpEntry(member);
+  const s = lpEntry(String(score));
+  if (at <= from) return counted(count, lp.slice(1, at), m, s, lp.slice(at, from), lp.slice(to));
+  return counted(count, lp.slice(1, from), lp.slice(to, at), m, s, lp.slice(at));
 }
 
 /**
@@ -193,36 +194,37 @@ export function scoreRun(lp: string, r: ScoreRange): [number, number] {
 }
 
 /**
- * The ranks of the pairs ZRANGEBYLEX returns, walked as Redis walks a listpack
+ * The ranks [first, end) of the pairs ZRANGEBYLEX returns, walked as Redis walks a listpack
  * (zzlFirstInLexRange/zzlLastInLexRange): the first member from the head (or the tail, when
  * reverse) on the near side of the range must be inside it, then members are taken until one
  * leaves the far side. With mixed scores that is the listpack's exact answer, which a
- * skiplist's descent does not give.
+ * skiplist's descent does not give. One run either way, as scoreRun's; reverse only says
+ * which end offset and limit count from.
  */
-export function lexRangeRanks(
+export function lexRun(
   members: readonly string[],
   r: LexRange,
   reverse: boolean,
   offset: number,
   limit: number,
-): number[] {
+): [number, number] {
   const n = members.length;
-  const out: number[] = [];
   if (offset < 0 || n === 0 || lexRangeEmpty(r) || !lexGteMin(members[n - 1]!, r) || !lexLteMax(members[0]!, r)) {
-    return out;
+    return [0, 0];
   }
+  let i: number;
   if (reverse) {
-    let i = n - 1;
-    while (i >= 0 && !lexLteMax(members[i]!, r)) i--;
-    if (i < 0 || !lexGteMin(members[i]!, r)) return out;
-    for (i -= offset; i >= 0 && limit !== 0 && lexGteMin(members[i]!, r); i--, limit--) out.push(i);
-  } else {
-    let i = 0;
-    while (i < n && !lexGteMin(members[i]!, r)) i++;
-    if (i === n || !lexLteMax(members[i]!, r)) return out;
-    for (i += offset; i < n && limit !== 0 && lexLteMax(members[i]!, r); i++, limit--) out.push(i);
+    for (i = n - 1; i >= 0 && !lexLteMax(members[i]!, r); i--);
+    if (i < 0 || !lexGteMin(members[i]!, r)) return [0, 0];
+    const top = i - offset;
+    for (i = top; i >= 0 && limit !== 0 && lexGteMin(members[i]!, r); i--, limit--);
+    return i < top ? [i + 1, top + 1] : [0, 0];
   }
-  return out;
+  for (i = 0; i < n && !lexGteMin(members[i]!, r); i++);
+  if (i === n || !lexLteMax(members[i]!, r)) return [0, 0];
+  const first = i + offset;
+  for (i = first; i < n && limit !== 0 && lexLteMax(members[i]!, r); i++, limit--);
+  return i > first ? [first, i] : [0, 0];
 }
 
 /**

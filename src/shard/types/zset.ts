@@ -20,7 +20,7 @@ import { formatDouble } from './double.ts';
 import { Status } from './string.ts';
 import { SkipList, type ZNode, lexLteMax, lexGteMin, lteMax, gteMin, type LexRange, type ScoreRange,
   type ZEntry } from './skiplist.ts';
-import { lexRangeRanks, pack, PACKED_EMPTY, packedDelete, packedEachInScoreRange, packedInsert, packedLength,
+import { lexRun, pack, PACKED_EMPTY, packedDelete, packedEachInScoreRange, packedInsert, packedLength,
   packedMembers, packedMove, packedRank, packedRanks, packedRemove, packedScore, scoreRun, unpack }
   from './zset-small.ts';
 
@@ -221,10 +221,10 @@ export class ZSet implements TypedValue {
   rangeByLex(r: LexRange, reverse = false, offset = 0, limit = -1): ZEntry[] {
     const d = this.data;
     if (typeof d === 'string') {
-      // The ranks are one run, in order or reversed: only its scores are read.
-      const ranks = lexRangeRanks(packedMembers(d), r, reverse, offset, limit);
-      if (ranks.length === 0) return [];
-      const run = packedRanks(d, Math.min(ranks[0]!, ranks.at(-1)!), Math.max(ranks[0]!, ranks.at(-1)!));
+      // Only the run's scores are read.
+      const [first, end] = lexRun(packedMembers(d), r, reverse, offset, limit);
+      if (end === first) return [];
+      const run = packedRanks(d, first, end - 1);
       return reverse ? run.reverse() : run;
     }
     if (offset < 0) return [];
@@ -261,7 +261,10 @@ export class ZSet implements TypedValue {
   /** How many members lie in r (walking from the first, as a listpack does, when packed). */
   lexCount(r: LexRange): number {
     const d = this.data;
-    if (typeof d === 'string') return lexRangeRanks(packedMembers(d), r, false, 0, -1).length;
+    if (typeof d === 'string') {
+      const [first, end] = lexRun(packedMembers(d), r, false, 0, -1);
+      return end - first;
+    }
     const zsl = d.zsl;
     const first = zsl.firstInLexRange(r);
     if (first === null) return 0;
@@ -287,8 +290,8 @@ export class ZSet implements TypedValue {
   removeRangeByLex(r: LexRange): number {
     const d = this.data;
     if (typeof d !== 'string') return this.removeNodes(this.rangeByLex(r));
-    const ranks = lexRangeRanks(packedMembers(d), r, false, 0, -1);
-    return this.removePackedRun(ranks[0] ?? 0, ranks.length);
+    const [first, end] = lexRun(packedMembers(d), r, false, 0, -1);
+    return this.removePackedRun(first, end - first);
   }
 
   /** ZADD commands that rebuild this set (snapshots); %.17g reads back as the same double. */
