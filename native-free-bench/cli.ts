@@ -19,7 +19,7 @@ import { cpuReport, sampleThreads, type CpuReport, type ThreadLayout } from './c
 import { LoadPool, workloadsFor, type RunResult } from './load.ts';
 import { OptionError, parseOptions, USAGE, type Options } from './options.ts';
 import { defaultPath, fixed, markdownTable, ms, opsText, Progress, timestamp, writeOut } from './report.ts';
-import { command, layoutOf } from './targets.ts';
+import { command, infoField, layoutOf } from './targets.ts';
 
 async function main(): Promise<number> {
   let o: Options;
@@ -156,11 +156,9 @@ async function runPlain(o: Options, pool: LoadPool, progress: Progress, machine:
 async function localServer(o: Options): Promise<{ pid: number; layout: ThreadLayout } | null> {
   if (!['127.0.0.1', 'localhost', '::1'].includes(o.host)) return null;
   try {
-    let info: string;
     if (o.password !== null) return null; // a one-shot INFO would need AUTH: skip CPU rather than send the password twice
-    info = await command(o.port, 'INFO', 'server');
-    const field = (name: string): string | undefined => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
-    const pid = Number(field('process_id'));
+    const info = await command(o.port, 'INFO', 'server');
+    const pid = Number(infoField(info, 'process_id'));
     if (!(pid > 0) || !existsSync(`/proc/${pid}/task`)) return null;
     return { pid, layout: layoutOf(info) };
   } catch {

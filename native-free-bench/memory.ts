@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { fixed, markdownTable, type Progress } from './report.ts';
-import { command, NO_PERSISTENCE, startTarget, type Target, type TargetSpec } from './targets.ts';
+import { command, infoField, NO_PERSISTENCE, startTarget, type Target, type TargetSpec } from './targets.ts';
 import { ReplyCounter } from './resp-counter.ts';
 
 export interface MemoryType {
@@ -65,8 +65,8 @@ export function parseVmRss(status: string): number {
 
 /** A numeric `name:value` field of an INFO reply, or null. */
 export function infoNumber(info: string, name: string): number | null {
-  const m = new RegExp(`^${name}:(\\d+)\\r?$`, 'm').exec(info);
-  return m === null ? null : Number(m[1]);
+  const v = infoField(info, name);
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
 }
 
 export interface MemorySample {

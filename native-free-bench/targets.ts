@@ -118,9 +118,14 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
   return { spec, port, pid: child.pid!, layout, stop };
 }
 
+/** The value of a `name:value` line of an INFO reply, or undefined. */
+export function infoField(info: string, name: string): string | undefined {
+  return new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
+}
+
 /** A server's threads as its INFO server section tells them; Redis's when it is not slotkv. */
 export function layoutOf(infoServer: string): ThreadLayout {
-  const field = (name: string): string | undefined => new RegExp(`^${name}:(\\S+)`, 'm').exec(infoServer)?.[1];
+  const field = (name: string): string | undefined => infoField(infoServer, name);
   if (field('slotkv_version') === undefined) return { kind: 'redis', shards: 1, ioThreads: 0 };
   // Shard worker threads, as spawned: none with inline-shard (the main thread runs the shard).
   return { kind: 'slotkv', shards: Number(field('shard_threads') ?? 0), ioThreads: Number(field('io_threads') ?? 0) };
