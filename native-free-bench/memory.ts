@@ -7,8 +7,9 @@
  * Measured before and after the load, each time after a second of settling: Redis's INFO memory
  * used_memory (its allocator's count, what Redis calls the dataset's size) and, for every
  * server, the process's resident set (VmRSS from /proc/<pid>/status). slotkv's used_memory is
- * the sum of its threads' V8 heapUsed, so it leaves out whatever lives outside the V8 heaps;
- * its RSS delta is the honest figure, and also counts heap that V8 has grown but not yet filled.
+ * the sum of its threads' V8 heapUsed and ArrayBuffers (where short keys and values live), so it
+ * leaves out malloc's and V8's slack; its RSS delta is the honest figure, and also counts heap
+ * that V8 has grown but not yet filled.
  * A type whose write command slotkv does not have (COMMAND INFO answers nil) is skipped.
  */
 import { readFileSync } from 'node:fs';

@@ -117,11 +117,20 @@ function timeCommand(c: ConnCtx): void {
   c.out.bulkLatin1(String(micros % 1_000_000n));
 }
 
+/**
+ * This thread's memory: its JS heap, and its ArrayBuffers, which hold the keyspace's short keys
+ * and values (key-table.ts) besides I/O buffers and rings.
+ */
+function threadMemory(): number {
+  const m = memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 /** Runs on each shard: its own figures as `name:value` lines, for the merge below. */
 function infoShardCommand(x: ExecCtx): void {
   const lines = [
     // An inline shard shares the main thread's heap, which the merge below adds once.
-    `used_memory:${isMainThread ? 0 : memoryUsage().heapUsed}`,
+    `used_memory:${isMainThread ? 0 : threadMemory()}`,
     `commands:${x.stats.commandsProcessed}`,
     `expired_keys:${x.stats.expiredKeys}`,
     `log_offset:${x.persistence.logOffset()}`,
@@ -142,7 +151,7 @@ function infoCommand(c: ConnCtx, argv: Buffer[]): void {
   const shards = (c.shardReplies ?? []).map(parseShardInfo);
   const sum = (field: string) => shards.reduce((n, s) => n + (s.get(field) ?? 0), 0);
   const sections = c.server.infoSections();
-  sections.set('memory', `used_memory:${sum('used_memory') + memoryUsage().heapUsed}\r\nused_memory_rss:${memoryUsage().rss}`);
+  sections.set('memory', `used_memory:${sum('used_memory') + threadMemory()}\r\nused_memory_rss:${memoryUsage().rss}`);
   const stats = sections.get('stats') ?? '';
   sections.set('stats', `${stats}\r\ntotal_commands_processed:${sum('commands')}\r\nexpired_keys:${sum('expired_keys')}`);
   const config = c.server.config;

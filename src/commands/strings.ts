@@ -108,7 +108,31 @@ function getCommand(ctx: ExecCtx, argv: Buffer[]): void {
 }
 
 function getDirect(ctx: ExecCtx, args: RequestArgs): boolean {
-  replyGet(ctx, ctx.db.lookupBytes(args.buf, args.start(1), args.end(1), args.slotOf(1)));
+  if (!replyStringOfArg(ctx, args, 1)) ctx.out.error(ERR_WRONGTYPE);
+  return true;
+}
+
+/**
+ * The string value of argument j's key as a bulk reply, or the null bulk for a missing key; an
+ * inline value is copied from its bytes, without making its string. False when the key holds
+ * another type (nothing written: GET's error and MGET's null differ).
+ */
+function replyStringOfArg(ctx: ExecCtx, args: RequestArgs, j: number): boolean {
+  const db = ctx.db;
+  const table = db.lookupEntryBytes(args.buf, args.start(j), args.end(j), args.slotOf(j));
+  if (table === undefined) {
+    ctx.out.nullBulk();
+    return true;
+  }
+  const i = db.lookedUp;
+  const start = table.inlineValueStart(i);
+  if (start >= 0) {
+    ctx.out.bulkRange(table.memory, start, table.inlineValueEnd(i));
+    return true;
+  }
+  const v = table.valueOf(i);
+  if (!isString(v)) return false;
+  replyString(ctx.out, v);
   return true;
 }
 
@@ -216,7 +240,7 @@ function setCommand(ctx: ExecCtx, argv: Buffer[]): void {
 // SET key value, with no options and a value short enough to keep as a string: nearly every SET.
 function setDirect(ctx: ExecCtx, args: RequestArgs): boolean {
   if (args.count !== 3 || args.length(2) > BIG_VALUE) return false;
-  ctx.db.setBytes(args.buf, args.start(1), args.end(1), args.latin1(2), args.slotOf(1));
+  ctx.db.setBytesOfBytes(args.buf, args.start(1), args.end(1), args.buf, args.start(2), args.end(2), args.slotOf(1));
   ctx.dirty++;
   ctx.out.ok();
   return true;
@@ -400,7 +424,7 @@ function replyMgetValue(out: ReplyWriter, v: Value | undefined): void {
 function mgetDirect(ctx: ExecCtx, args: RequestArgs): boolean {
   ctx.out.arrayHeader(args.count - 1);
   for (let j = 1; j < args.count; j++) {
-    replyMgetValue(ctx.out, ctx.db.lookupBytes(args.buf, args.start(j), args.end(j), args.slotOf(j)));
+    if (!replyStringOfArg(ctx, args, j)) ctx.out.nullBulk();
   }
   return true;
 }
@@ -410,7 +434,7 @@ function msetDirect(ctx: ExecCtx, args: RequestArgs): boolean {
   if (args.count % 2 === 0) return false;
   for (let j = 2; j < args.count; j += 2) if (args.length(j) > BIG_VALUE) return false;
   for (let j = 1; j < args.count; j += 2) {
-    ctx.db.setBytes(args.buf, args.start(j), args.end(j), args.latin1(j + 1), args.slotOf(j));
+    ctx.db.setBytesOfBytes(args.buf, args.start(j), args.end(j), args.buf, args.start(j + 1), args.end(j + 1), args.slotOf(j));
   }
   ctx.dirty += (args.count - 1) / 2;
   ctx.out.ok();

@@ -2,15 +2,14 @@
  * One logical database (of 16) inside one shard: the keys, grouped by cluster slot, and the
  * expiry map.
  *
- * Keys are binary-safe latin1 JS strings (one char per byte), so they hash well in a Map and
- * cost one compact V8 string each. Values are either a latin1 string (the common, compact
- * string encoding) or an object that carries its `type` (a StringBuf for strings that are
- * being appended to or bit-twiddled, and the collection types).
+ * Commands see keys as binary-safe latin1 JS strings (one char per byte). Values are either a
+ * latin1 string (the common, compact string encoding) or an object that carries its `type` (a
+ * StringBuf for strings that are being appended to or bit-twiddled, and the collection types).
  *
  * Keys live in KeyTables (key-table.ts): key to value and last access in whole seconds (Redis's
- * LRU clock resolution, for OBJECT IDLETIME), in parallel arrays rather than a Map of entry
- * objects, which is most of what keeps a small key near Redis's size; keeping the clock beside
- * the value makes an access one hash lookup. One table holds the keys of 16 consecutive slots
+ * LRU clock resolution, for OBJECT IDLETIME), short keys and string values stored as bytes in
+ * the table's memory; keeping the clock beside the value makes an access one hash lookup. The
+ * byte paths (lookupEntryBytes, setBytesOfBytes) serve GET and SET without making strings. One table holds the keys of 16 consecutive slots
  * (a slot group), and a count per slot says which slots hold keys. Grouping by slot is what
  * lets SCAN walk whole slots (so a cursor survives deletions), RANDOMKEY pick a slot, and data
  * move between shards by slot. Why 16 slots and not one table per slot: with few keys per
@@ -23,7 +22,7 @@
  * number of keys of slot s in the tables; `count` is their sum; an empty group has no table.
  */
 import { SLOT_COUNT, slotOfBytes, slotOfLatin1 } from '../routing/slot.ts';
-import { hashBytes, hashLatin1, KeyTable } from './key-table.ts';
+import { hashBytes, hashLatin1, INLINE_BYTES, KeyTable } from './key-table.ts';
 import { latin1 } from '../util/latin1.ts';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';
@@ -113,11 +112,27 @@ export class Db {
    * it must: a GET of a key that is there allocates nothing.
    */
   lookupBytes(bytes: Uint8Array, start: number, end: number, slot = slotOfBytes(bytes, start, end)): Value | undefined {
-    if (this.beforeChange !== null && this.writing) return this.lookup(latin1(bytes, start, end));
+    return this.lookupEntryBytes(bytes, start, end, slot)?.valueOf(this.found);
+  }
+
+  /**
+   * lookupBytes() up to the entry: the table holding the live key, its entry index in
+   * `lookedUp`; for replies that copy an inline value's bytes instead of making its string.
+   */
+  lookupEntryBytes(bytes: Uint8Array, start: number, end: number, slot: number): KeyTable | undefined {
+    if (this.beforeChange !== null && this.writing) {
+      const key = latin1(bytes, start, end);
+      return this.lookup(key) === undefined ? undefined : this.tableHolding(key);
+    }
     const table = this.tableHoldingBytes(bytes, start, end, slot);
     if (table === undefined || !this.alive(table, this.found)) return undefined;
     table.setClock(this.found, this.clock());
-    return table.valueOf(this.found);
+    return table;
+  }
+
+  /** The entry index in the table the last lookupEntryBytes() returned. */
+  get lookedUp(): number {
+    return this.found;
   }
 
   /** Like lookup() but leaves the access time alone (OBJECT, as Redis's LOOKUP_NOTOUCH). */
@@ -163,6 +178,32 @@ export class Db {
       if (table !== undefined && this.alive(table, this.found)) return this.overwrite(table, this.found, value, false);
     }
     this.set(latin1(bytes, start, end), value);
+  }
+
+  /**
+   * setBytes() of a string value given as bytes too: a key and value that fit in a table entry
+   * together are stored without making either string.
+   */
+  setBytesOfBytes(key: Uint8Array, keyStart: number, keyEnd: number, value: Uint8Array, valueStart: number, valueEnd: number, slot: number): void {
+    if (this.beforeChange === null && keyEnd - keyStart + valueEnd - valueStart <= INLINE_BYTES) {
+      const hash = hashBytes(key, keyStart, keyEnd);
+      const group = slot >> GROUP_SHIFT;
+      let table = this.groups[group];
+      if (table !== undefined) {
+        const i = table.findBytes(key, keyStart, keyEnd, hash);
+        if (i !== -1 && this.alive(table, i)) {
+          table.setValueBytes(i, value, valueStart, valueEnd);
+          table.setClock(i, this.clock());
+          if (this.expires.size !== 0) this.expires.delete(table.keyOf(i));
+          return;
+        }
+      }
+      table = this.groups[group] ??= new KeyTable(); // alive() may have dropped an emptied table
+      table.addBytes(key, keyStart, keyEnd, hash, value, valueStart, valueEnd, this.clock());
+      this.counted(slot);
+      return;
+    }
+    this.setBytes(key, keyStart, keyEnd, latin1(value, valueStart, valueEnd), slot);
   }
 
   private overwrite(table: KeyTable, i: number, value: Value, keepTtl: boolean): void {
@@ -239,6 +280,11 @@ export class Db {
   /** Adds a key known to be absent to its group's table, counting it. */
   private addNew(table: KeyTable, slot: number, key: string, hash: number, value: Value, clock: number): void {
     table.add(key, hash, value, clock);
+    this.counted(slot);
+  }
+
+  /** Counts a key just added to slot's table. */
+  private counted(slot: number): void {
     (this.slotCounts ??= new Uint32Array(SLOT_COUNT))[slot]!++;
     this.count++;
   }

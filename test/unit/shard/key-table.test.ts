@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashBytes, hashLatin1, KeyTable as Table } from '../../../src/shard/key-table.ts';
+import { hashBytes, hashLatin1, INLINE_BYTES, KeyTable as Table } from '../../../src/shard/key-table.ts';
 
 /** The table with the hashing done here, as Db does it. */
 class KeyTable extends Table {
@@ -83,5 +83,94 @@ describe('KeyTable', () => {
       if (k === 'k2') t.delete('k3');
     }
     expect(seen).toEqual(['k0', 'k1', 'k2', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
+  });
+
+  // Short keys and values are stored as bytes in the table's memory, the rest outside it.
+  describe('inline and outside storage', () => {
+    const long = (c: string, n: number) => c.repeat(n);
+    const cases: [string, string | { type: 'list' }][] = [
+      ['k', 'v'], // both inline
+      [long('a', INLINE_BYTES), ''], // a key that fills the entry, with the empty value
+      [long('b', INLINE_BYTES - 3), 'xyz'], // key and value exactly fill it
+      [long('c', INLINE_BYTES - 3), 'wxyz'], // one byte over: the value goes outside
+      [long('d', INLINE_BYTES + 1), 'v'], // a long key: key and value outside
+      ['h', { type: 'list' }], // an object value is always outside
+      ['\xff\x00\x80', '\x00\xff'], // binary bytes round-trip as latin1
+    ];
+
+    it('reads back every key and value, by string and by bytes, through growth and iteration', () => {
+      const t = new KeyTable();
+      cases.forEach(([k, v], i) => t.add(k, hashLatin1(k), v as never, i));
+      for (let i = 0; i < 300; i++) t.addKey(`filler:${i}`, `f${i}`, 0); // rebuilds several times
+      cases.forEach(([k, v], i) => {
+        const at = t.find(k);
+        expect(t.valueOf(at)).toEqual(v);
+        expect(t.keyOf(at)).toBe(k);
+        expect(t.clockOf(at)).toBe(i);
+        const bytes = Buffer.from(k, 'latin1');
+        expect(t.findBytes(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length))).toBe(at);
+      });
+      expect(new Set(t.keys())).toEqual(new Set([...cases.map(([k]) => k), ...Array.from({ length: 300 }, (_, i) => `filler:${i}`)]));
+    });
+
+    it('gives an inline value\'s place in memory, and none for a value held outside', () => {
+      const t = new KeyTable();
+      t.addKey('key', 'value', 0);
+      t.add('list', hashLatin1('list'), { type: 'list' } as never, 0);
+      const at = t.find('key');
+      expect(t.memory.latin1Slice(t.inlineValueStart(at), t.inlineValueEnd(at))).toBe('value');
+      expect(t.inlineValueStart(t.find('list'))).toBe(-1);
+    });
+
+    it('moves a value between inline and outside as it is replaced, without stale copies', () => {
+      const t = new KeyTable();
+      t.addKey('k', 'small', 0);
+      const at = t.find('k');
+      const big = long('x', INLINE_BYTES);
+      t.setValue(at, big);
+      expect(t.valueOf(at)).toBe(big);
+      expect(t.inlineValueStart(at)).toBe(-1);
+      t.setValue(at, 'tiny');
+      expect(t.valueOf(at)).toBe('tiny');
+      const src = Buffer.from('##bytes##', 'latin1');
+      expect(t.setValueBytes(at, src, 2, 7)).toBe(true);
+      expect(t.valueOf(at)).toBe('bytes');
+      // Too long to sit beside its key: refused, and the old value kept.
+      const huge = Buffer.alloc(INLINE_BYTES, 0x41);
+      expect(t.setValueBytes(at, huge, 0, huge.length)).toBe(false);
+      expect(t.valueOf(at)).toBe('bytes');
+      expect(t.setValueBytes(t.find('k'), huge, 0, huge.length - 1)).toBe(true);
+      expect(t.valueOf(at)).toBe(long('A', INLINE_BYTES - 1));
+    });
+
+    it('adds a key and value from bytes, found again by string, and squeezes holes out around them', () => {
+      const t = new KeyTable();
+      const req = Buffer.from('*key:000000000042*abc', 'latin1');
+      for (let i = 0; i < 3; i++) t.addKey(`gone${i}`, long('g', 40), 0);
+      t.addBytes(req, 1, 17, hashBytes(req, 1, 17), req, 18, 21, 7);
+      for (let i = 0; i < 3; i++) t.delete(`gone${i}`);
+      for (let i = 0; i < 3; i++) t.addKey(`new${i}`, `n${i}`, 1); // fills up: compacts, not grows
+      const at = t.find('key:000000000042');
+      expect(t.valueOf(at)).toBe('abc');
+      expect(t.clockOf(at)).toBe(7);
+      expect(t.size).toBe(4);
+      expect([...t.keys()]).toEqual(['key:000000000042', 'new0', 'new1', 'new2']);
+      for (let i = 0; i < 3; i++) expect(t.valueOf(t.find(`new${i}`))).toBe(`n${i}`);
+    });
+
+    it('tells apart keys that differ only in a byte shared with the value\'s first bytes', () => {
+      // A 5-byte key's last word holds one key byte and three value bytes: the compare masks them.
+      const t = new KeyTable();
+      t.addKey('abcde', 'XYZ', 0);
+      t.addKey('abcdf', 'XYZ', 0);
+      for (const k of ['abcde', 'abcdf']) {
+        const b = Buffer.from(k, 'latin1');
+        expect(t.keyOf(t.findBytes(b, 0, 5, hashBytes(b, 0, 5)))).toBe(k);
+      }
+      // Given the stored key's hash (a collision), the bytes themselves must still differ.
+      const miss = Buffer.from('abcdX', 'latin1');
+      expect(t.findBytes(miss, 0, 5, hashLatin1('abcde'))).toBe(-1);
+      expect(t.find('abcdX', hashLatin1('abcde'))).toBe(-1);
+    });
   });
 });

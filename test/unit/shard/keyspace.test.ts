@@ -125,3 +125,58 @@ describe('Db lookups by key bytes', () => {
     expect(db.raw('k')).toBe('replaced');
   });
 });
+
+describe('Db byte paths (GET and SET without strings)', () => {
+  const bytes = (s: string) => Buffer.from(s, 'latin1');
+  const setOfBytes = (db: Db, key: string, value: string) => {
+    const req = bytes(`${key}|${value}`);
+    db.setBytesOfBytes(req, 0, key.length, req, key.length + 1, req.length, slotOfLatin1(key));
+  };
+  const lookupOfBytes = (db: Db, key: string) => {
+    const k = bytes(key);
+    const table = db.lookupEntryBytes(k, 0, k.length, slotOfLatin1(key));
+    return table === undefined ? undefined : table.valueOf(db.lookedUp);
+  };
+
+  it('adds, overwrites and reads back keys and values, short and long', () => {
+    const db = new Db();
+    const cases = [['k', 'v'], ['key:000000012345', 'abc'], ['key:000000012345x', 'a value too long to sit inline'], ['k'.repeat(40), 'v']];
+    for (const [k, v] of cases) setOfBytes(db, k!, v!);
+    expect(db.size).toBe(cases.length);
+    for (const [k, v] of cases) {
+      expect(db.lookup(k!)).toBe(v);
+      expect(lookupOfBytes(db, k!)).toBe(v);
+    }
+    for (const [k] of cases) setOfBytes(db, k!, 'new');
+    expect(db.size).toBe(cases.length);
+    for (const [k] of cases) expect(lookupOfBytes(db, k!)).toBe('new');
+    expect(lookupOfBytes(db, 'absent')).toBeUndefined();
+  });
+
+  it('replaces a value of another type, and clears the TTL as SET does', () => {
+    const db = new Db();
+    const list = { type: 'list' as const };
+    db.set('l', list);
+    setOfBytes(db, 'l', 'now a string');
+    expect(db.lookup('l')).toBe('now a string');
+    db.set('t', 'old');
+    db.setExpire('t', Date.now() + 60_000);
+    setOfBytes(db, 't', 'fresh');
+    expect(db.getExpire('t')).toBeUndefined();
+    expect(db.lookup('t')).toBe('fresh');
+  });
+
+  it('treats a key whose time has passed as new: expired first, and told to onExpired', () => {
+    const db = new Db();
+    const expired: string[] = [];
+    db.onExpired = (k) => expired.push(k);
+    db.set('gone', 'old');
+    db.setExpire('gone', Date.now() - 10);
+    db.now = Date.now();
+    setOfBytes(db, 'gone', 'back');
+    expect(expired).toEqual(['gone']);
+    expect(db.lookup('gone')).toBe('back');
+    expect(db.getExpire('gone')).toBeUndefined();
+    expect(db.size).toBe(1);
+  });
+});
