@@ -119,18 +119,12 @@ function getDirect(ctx: ExecCtx, args: RequestArgs): boolean {
  */
 function replyStringOfArg(ctx: ExecCtx, args: RequestArgs, j: number): boolean {
   const db = ctx.db;
-  const table = db.lookupEntryBytes(args.buf, args.start(j), args.end(j), args.slotOf(j));
-  if (table === undefined) {
+  if (!db.lookupEntryBytes(args.buf, args.start(j), args.end(j), args.slotOf(j))) {
     ctx.out.nullBulk();
     return true;
   }
-  const i = db.lookedUp;
-  const start = table.inlineValueStart(i);
-  if (start >= 0) {
-    ctx.out.bulkRange(table.memory, start, table.inlineValueEnd(i));
-    return true;
-  }
-  const v = table.valueOf(i);
+  if (db.replyLookedUpInline(ctx.out)) return true;
+  const v = db.lookedUpValue();
   if (!isString(v)) return false;
   replyString(ctx.out, v);
   return true;

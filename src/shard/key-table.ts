@@ -1,6 +1,6 @@
 /**
- * The keys of one group of cluster slots: a hash table from key to value and last-access clock,
- * with short keys and short string values stored as bytes in the table's own memory.
+ * A db's keys: one hash table per group of cluster slots, from key to value and last-access
+ * clock, with short keys and short string values stored as bytes in the table's own memory.
  *
  * Why bytes and not JS strings: a lookup is a chain of dependent loads, and with 10,000 keys or
  * more each is a likely cache miss (docs/benchmarks.md, seventh round). With key and value as
@@ -8,19 +8,24 @@
  * string; with both inline it reads the bucket and the entry, one 40-byte record holding the
  * hash, chain link, clock and the bytes of key and value together (Dragonfly and Garnet store
  * small keys the same way, for the same reason). Such a key also leaves the GC nothing to trace.
+ * And why one object for all the groups' tables, each a region of a shared arena
+ * (table-arena.ts) located through a directory of ints: a table object of its own per group,
+ * with its own Int32Array, cost three more misses a lookup (eighth round).
  *
- *   memory (Int32Array): chain heads at [0, nBuckets), then entry i's 10 ints at
- *   nBuckets + 10i:  next | hash | clock | meta | 24 bytes: key bytes, then value bytes
+ *   directory: per group, its region's chunk and offsets, bucket mask, capacity, used, size
+ *   region:    chain heads at [0, nBuckets), then entry i's 10 ints:
+ *              next | hash | clock | meta | 24 bytes: key bytes, then value bytes
  *
  *   meta: key length (bits 0-7) and value length (bits 8-15) when inline; KEY_OUTSIDE for a key
  *   longer than 24 bytes, VALUE_OUTSIDE for a value that is not a string or does not fit beside
- *   its key. Those are kept in `longKeys` and `values` at the entry's index, arrays made only
- *   when a table first needs one. HOLE marks a deleted entry.
+ *   its key. Those are kept in the group's `longKeys` and `values` at the entry's index, arrays
+ *   made only when a table first needs one. HOLE marks a deleted entry.
  *
- * The layout of V8's own OrderedHashMap: dense entries in insertion order, each bucket the head
- * of a chain through them. Deleting leaves a hole; holes are squeezed out when the table next
- * fills up. Iteration walks the dense entries, so it is safe while keys are deleted (a deleted
- * key is skipped) and sees keys added meanwhile unless the table was rebuilt.
+ * Each table has the layout of V8's own OrderedHashMap: dense entries in insertion order, each
+ * bucket the head of a chain through them. Deleting leaves a hole; holes are squeezed out when
+ * the table next fills up, or it moves to a region twice the size. Iteration walks the dense
+ * entries, so it is safe while keys are deleted (a deleted key is skipped) and sees keys added
+ * meanwhile unless the table was rebuilt. A group's last key gone, its region is freed.
  *
  * Bytes are written through a byte view and compared through the int view of the same memory,
  * four at a time: little-endian, as every platform Node runs on is.
@@ -28,6 +33,7 @@
 import type { Value } from './keyspace.ts';
 import { latin1 } from '../util/latin1.ts';
 import { copyBytes } from '../ring/bytes.ts';
+import { chunkOf, offsetOf, TableArena } from './table-arena.ts';
 
 const NONE = -1;
 const MIN_CAPACITY = 4;
@@ -63,41 +69,47 @@ export function hashBytes(bytes: Uint8Array, start: number, end: number): number
   return h;
 }
 
-export class KeyTable {
-  private ints!: Int32Array;
-  /** The same memory as `ints`, by byte: for copying bytes in and out. */
-  memory!: Buffer;
-  /** Values not held inline, by entry index; made when the first one comes. */
-  private values: (Value | undefined)[] | null = null;
-  /** Keys longer than INLINE_BYTES, by entry index; made when the first one comes. */
-  private longKeys: (string | undefined)[] | null = null;
-  private nBuckets = 0;
-  private capacity = 0;
-  /** Entries used so far (live or holes): the next new entry goes at index `used`. */
-  private used = 0;
-  size = 0;
+/** Per group in the directory: where its table is and how full (7 ints, padded to 8). */
+const DIR_INTS = 8;
+const D_CHUNK = 0; // the arena chunk holding its region
+const D_HEADS = 1; // int offset of its bucket heads in the chunk
+const D_ENTRIES = 2; // int offset of its entry 0
+const D_MASK = 3; // bucket count - 1
+const D_CAPACITY = 4; // entries it has room for; 0: the group has no table
+const D_USED = 5; // entries used so far, live or holes: the next new entry's index
+const D_SIZE = 6; // live entries
 
-  constructor(capacity = MIN_CAPACITY) {
-    this.allocate(capacity);
+export class KeyTables {
+  private readonly dir: Int32Array;
+  private readonly arena = new TableArena();
+  /** Per group: values not held inline, by entry index; made when the first one comes. */
+  private readonly values: ((Value | undefined)[] | null)[];
+  /** Per group: keys longer than INLINE_BYTES, by entry index; made when the first one comes. */
+  private readonly longKeys: ((string | undefined)[] | null)[];
+
+  constructor(groupCount: number) {
+    this.dir = new Int32Array(groupCount * DIR_INTS);
+    this.values = new Array(groupCount).fill(null);
+    this.longKeys = new Array(groupCount).fill(null);
   }
 
-  private allocate(capacity: number): void {
-    this.capacity = capacity;
-    this.nBuckets = capacity >>> 1;
-    const memory = new ArrayBuffer(4 * (this.nBuckets + INTS_PER_ENTRY * capacity));
-    this.ints = new Int32Array(memory).fill(NONE, 0, this.nBuckets);
-    this.memory = Buffer.from(memory);
+  /** Keys in group g's table. */
+  size(g: number): number {
+    return this.dir[g * DIR_INTS + D_SIZE]!;
   }
 
   // Every method takes the key's hashLatin1() from the caller, which hashes a key once for a
   // find and the add or delete after it.
 
-  /** The entry index of key, or NONE. */
-  find(key: string, hash: number): number {
-    const ints = this.ints;
-    const base = this.nBuckets;
-    for (let i = ints[hash & (base - 1)]!; i !== NONE; i = ints[base + INTS_PER_ENTRY * i + NEXT]!) {
-      if (ints[base + INTS_PER_ENTRY * i + HASH]! === hash && this.holds(i, key)) return i;
+  /** The entry index of key in group g, or NONE. */
+  find(g: number, key: string, hash: number): number {
+    const d = g * DIR_INTS;
+    const dir = this.dir;
+    if (dir[d + D_CAPACITY] === 0) return NONE;
+    const ints = this.arena.chunks[dir[d + D_CHUNK]!]!;
+    const entries = dir[d + D_ENTRIES]!;
+    for (let i = ints[dir[d + D_HEADS]! + (hash & dir[d + D_MASK]!)]!; i !== NONE; i = ints[entries + INTS_PER_ENTRY * i + NEXT]!) {
+      if (ints[entries + INTS_PER_ENTRY * i + HASH]! === hash && this.holds(g, i, key)) return i;
     }
     return NONE;
   }
@@ -106,61 +118,70 @@ export class KeyTable {
    * find() for the key whose latin1 string is bytes[start, end), without making that string:
    * a lookup that finds its key then costs no allocation (a GET or an overwriting SET).
    */
-  findBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const ints = this.ints;
-    const base = this.nBuckets;
+  findBytes(g: number, bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const d = g * DIR_INTS;
+    const dir = this.dir;
+    if (dir[d + D_CAPACITY] === 0) return NONE;
+    const ints = this.arena.chunks[dir[d + D_CHUNK]!]!;
+    const entries = dir[d + D_ENTRIES]!;
     const length = end - start;
-    for (let i = ints[hash & (base - 1)]!; i !== NONE; i = ints[base + INTS_PER_ENTRY * i + NEXT]!) {
-      const at = base + INTS_PER_ENTRY * i;
+    for (let i = ints[dir[d + D_HEADS]! + (hash & dir[d + D_MASK]!)]!; i !== NONE; i = ints[entries + INTS_PER_ENTRY * i + NEXT]!) {
+      const at = entries + INTS_PER_ENTRY * i;
       if (ints[at + HASH]! !== hash) continue;
       const meta = ints[at + META]!;
       if ((meta & KEY_OUTSIDE) === 0) {
         if ((meta & LENGTH_MASK) === length && sameWords(ints, at + DATA, bytes, start, length)) return i;
       } else {
-        const key = this.longKeys![i]!;
+        const key = this.longKeys[g]![i]!;
         if (key.length === length && sameChars(key, bytes, start)) return i;
       }
     }
     return NONE;
   }
 
-  keyOf(i: number): string {
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
-    const meta = this.ints[at + META]!;
-    if ((meta & KEY_OUTSIDE) !== 0) return this.longKeys![i]!;
+  keyOf(g: number, i: number): string {
+    const at = this.entryAt(g, i);
+    const meta = this.chunk(g)[at + META]!;
+    if ((meta & KEY_OUTSIDE) !== 0) return this.longKeys[g]![i]!;
     const start = 4 * (at + DATA);
-    return latin1(this.memory, start, start + (meta & LENGTH_MASK));
+    return latin1(this.memory(g), start, start + (meta & LENGTH_MASK));
   }
 
-  valueOf(i: number): Value {
-    const start = this.inlineValueStart(i);
-    if (start < 0) return this.values![i]!;
-    return latin1(this.memory, start, this.inlineValueEnd(i));
+  valueOf(g: number, i: number): Value {
+    const start = this.inlineValueStart(g, i);
+    if (start < 0) return this.values[g]![i]!;
+    return latin1(this.memory(g), start, this.inlineValueEnd(g, i));
   }
 
-  /** Where entry i's value starts in `memory` when it is an inline string; -1 otherwise. */
-  inlineValueStart(i: number): number {
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
-    const meta = this.ints[at + META]!;
+  /** Group g's table's memory by byte, where inlineValueStart() points. */
+  memory(g: number): Buffer {
+    return this.arena.bytes[this.dir[g * DIR_INTS + D_CHUNK]!]!;
+  }
+
+  /** Where entry i's value starts in memory(g) when it is an inline string; -1 otherwise. */
+  inlineValueStart(g: number, i: number): number {
+    const at = this.entryAt(g, i);
+    const meta = this.chunk(g)[at + META]!;
     return (meta & VALUE_OUTSIDE) !== 0 ? -1 : 4 * (at + DATA) + (meta & LENGTH_MASK);
   }
 
-  /** Where entry i's inline value ends in `memory` (when inlineValueStart(i) is not -1). */
-  inlineValueEnd(i: number): number {
-    const meta = this.ints[this.nBuckets + INTS_PER_ENTRY * i + META]!;
-    return this.inlineValueStart(i) + ((meta >> VALUE_SHIFT) & LENGTH_MASK);
+  /** Where entry i's inline value ends in memory(g) (when inlineValueStart() is not -1). */
+  inlineValueEnd(g: number, i: number): number {
+    const meta = this.chunk(g)[this.entryAt(g, i) + META]!;
+    return this.inlineValueStart(g, i) + ((meta >> VALUE_SHIFT) & LENGTH_MASK);
   }
 
-  setValue(i: number, value: Value): void {
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
-    const meta = this.ints[at + META]!;
+  setValue(g: number, i: number, value: Value): void {
+    const ints = this.chunk(g);
+    const at = this.entryAt(g, i);
+    const meta = ints[at + META]!;
     const keyLength = meta & LENGTH_MASK;
     if (typeof value === 'string' && (meta & KEY_OUTSIDE) === 0 && keyLength + value.length <= INLINE_BYTES) {
-      writeChars(this.memory, 4 * (at + DATA) + keyLength, value);
-      this.setInlineValueLength(i, at, meta, value.length);
+      writeChars(this.memory(g), 4 * (at + DATA) + keyLength, value);
+      this.setInlineValueLength(g, i, at, meta, value.length);
     } else {
-      (this.values ??= new Array(this.capacity))[i] = value;
-      this.ints[at + META] = (meta & (LENGTH_MASK | KEY_OUTSIDE)) | VALUE_OUTSIDE;
+      (this.values[g] ??= new Array(this.dir[g * DIR_INTS + D_CAPACITY]))[i] = value;
+      ints[at + META] = (meta & (LENGTH_MASK | KEY_OUTSIDE)) | VALUE_OUTSIDE;
     }
   }
 
@@ -168,164 +189,233 @@ export class KeyTable {
    * setValue() of the string whose bytes are src[start, end), without making that string; false
    * (and nothing changed) when it does not fit inline: the caller then sets it as a string.
    */
-  setValueBytes(i: number, src: Uint8Array, start: number, end: number): boolean {
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
-    const meta = this.ints[at + META]!;
+  setValueBytes(g: number, i: number, src: Uint8Array, start: number, end: number): boolean {
+    const at = this.entryAt(g, i);
+    const meta = this.chunk(g)[at + META]!;
     const keyLength = meta & LENGTH_MASK;
     if ((meta & KEY_OUTSIDE) !== 0 || keyLength + end - start > INLINE_BYTES) return false;
-    copyBytes(src, start, end, this.memory, 4 * (at + DATA) + keyLength);
-    this.setInlineValueLength(i, at, meta, end - start);
+    copyBytes(src, start, end, this.memory(g), 4 * (at + DATA) + keyLength);
+    this.setInlineValueLength(g, i, at, meta, end - start);
     return true;
   }
 
-  private setInlineValueLength(i: number, at: number, meta: number, length: number): void {
-    this.ints[at + META] = (meta & LENGTH_MASK) | (length << VALUE_SHIFT);
-    if ((meta & VALUE_OUTSIDE) !== 0) this.values![i] = undefined;
+  private setInlineValueLength(g: number, i: number, at: number, meta: number, length: number): void {
+    this.chunk(g)[at + META] = (meta & LENGTH_MASK) | (length << VALUE_SHIFT);
+    if ((meta & VALUE_OUTSIDE) !== 0) this.values[g]![i] = undefined;
   }
 
-  clockOf(i: number): number {
-    return this.ints[this.nBuckets + INTS_PER_ENTRY * i + CLOCK]!;
+  clockOf(g: number, i: number): number {
+    return this.chunk(g)[this.entryAt(g, i) + CLOCK]!;
   }
 
-  setClock(i: number, clock: number): void {
-    this.ints[this.nBuckets + INTS_PER_ENTRY * i + CLOCK] = clock;
+  setClock(g: number, i: number, clock: number): void {
+    this.chunk(g)[this.entryAt(g, i) + CLOCK] = clock;
   }
 
-  /** Adds a key known to be absent. */
-  add(key: string, hash: number, value: Value, clock: number): void {
-    const i = this.claim();
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
+  /** Adds a key known to be absent to group g. */
+  add(g: number, key: string, hash: number, value: Value, clock: number): void {
+    const i = this.claim(g);
+    const at = this.entryAt(g, i);
     if (key.length <= INLINE_BYTES) {
-      writeChars(this.memory, 4 * (at + DATA), key);
-      this.ints[at + META] = key.length;
+      writeChars(this.memory(g), 4 * (at + DATA), key);
+      this.chunk(g)[at + META] = key.length;
     } else {
-      (this.longKeys ??= new Array(this.capacity))[i] = key;
-      this.ints[at + META] = KEY_OUTSIDE;
+      (this.longKeys[g] ??= new Array(this.dir[g * DIR_INTS + D_CAPACITY]))[i] = key;
+      this.chunk(g)[at + META] = KEY_OUTSIDE;
     }
-    this.setValue(i, value);
-    this.link(i, hash, clock);
-    this.size++;
+    this.setValue(g, i, value);
+    this.link(g, i, hash, clock);
   }
 
   /**
    * add() of a key and a string value given as bytes, both inline: the caller checked that the
    * two together fit in INLINE_BYTES.
    */
-  addBytes(key: Uint8Array, keyStart: number, keyEnd: number, hash: number, value: Uint8Array, valueStart: number, valueEnd: number, clock: number): void {
-    const i = this.claim();
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
+  addBytes(g: number, key: Uint8Array, keyStart: number, keyEnd: number, hash: number, value: Uint8Array, valueStart: number, valueEnd: number, clock: number): void {
+    const i = this.claim(g);
+    const at = this.entryAt(g, i);
     const data = 4 * (at + DATA);
+    const memory = this.memory(g);
     const keyLength = keyEnd - keyStart;
-    copyBytes(key, keyStart, keyEnd, this.memory, data);
-    copyBytes(value, valueStart, valueEnd, this.memory, data + keyLength);
-    this.ints[at + META] = keyLength | ((valueEnd - valueStart) << VALUE_SHIFT);
-    this.link(i, hash, clock);
-    this.size++;
+    copyBytes(key, keyStart, keyEnd, memory, data);
+    copyBytes(value, valueStart, valueEnd, memory, data + keyLength);
+    this.chunk(g)[at + META] = keyLength | ((valueEnd - valueStart) << VALUE_SHIFT);
+    this.link(g, i, hash, clock);
   }
 
-  /** The index for a new entry, making room first when the entries are used up. */
-  private claim(): number {
-    if (this.used === this.capacity) {
-      if (this.size * 2 >= this.capacity) this.rebuild(this.capacity * 2);
-      else this.compact();
+  /** Removes key from group g; false when it was not there. The last key's table is dropped. */
+  delete(g: number, key: string, hash: number): boolean {
+    const d = g * DIR_INTS;
+    const dir = this.dir;
+    if (dir[d + D_CAPACITY] === 0) return false;
+    const ints = this.chunk(g);
+    const entries = dir[d + D_ENTRIES]!;
+    const bucket = dir[d + D_HEADS]! + (hash & dir[d + D_MASK]!);
+    let prev = NONE;
+    let i = ints[bucket]!;
+    while (i !== NONE && !(ints[entries + INTS_PER_ENTRY * i + HASH]! === hash && this.holds(g, i, key))) {
+      prev = i;
+      i = ints[entries + INTS_PER_ENTRY * i + NEXT]!;
     }
-    return this.used++;
+    if (i === NONE) return false;
+    const at = entries + INTS_PER_ENTRY * i;
+    if (prev === NONE) ints[bucket] = ints[at + NEXT]!;
+    else ints[entries + INTS_PER_ENTRY * prev + NEXT] = ints[at + NEXT]!;
+    ints[at + META] = HOLE;
+    const values = this.values[g];
+    if (values !== null) values[i] = undefined;
+    const longKeys = this.longKeys[g];
+    if (longKeys !== null) longKeys[i] = undefined;
+    if (--dir[d + D_SIZE]! === 0) this.drop(g);
+    return true;
+  }
+
+  /** Group g's keys, in insertion order. */
+  *keys(g: number): IterableIterator<string> {
+    // Reads the directory at every step: the table may grow, shrink or go meanwhile.
+    for (let i = 0; i < this.dir[g * DIR_INTS + D_USED]!; i++) {
+      if (this.chunk(g)[this.entryAt(g, i) + META] !== HOLE) yield this.keyOf(g, i);
+    }
+  }
+
+  /** Every table dropped at once (FLUSHDB). */
+  clear(): void {
+    this.dir.fill(0);
+    this.values.fill(null);
+    this.longKeys.fill(null);
+    this.arena.clear();
+  }
+
+  private chunk(g: number): Int32Array {
+    return this.arena.chunks[this.dir[g * DIR_INTS + D_CHUNK]!]!;
+  }
+
+  /** The int offset of group g's entry i in its chunk. */
+  private entryAt(g: number, i: number): number {
+    return this.dir[g * DIR_INTS + D_ENTRIES]! + INTS_PER_ENTRY * i;
+  }
+
+  /** Whether group g's entry i holds key. */
+  private holds(g: number, i: number, key: string): boolean {
+    const at = this.entryAt(g, i);
+    const meta = this.chunk(g)[at + META]!;
+    if ((meta & KEY_OUTSIDE) !== 0) return this.longKeys[g]![i] === key;
+    if ((meta & LENGTH_MASK) !== key.length) return false;
+    const memory = this.memory(g);
+    const start = 4 * (at + DATA);
+    for (let j = key.length - 1; j >= 0; j--) if (memory[start + j] !== key.charCodeAt(j)) return false;
+    return true;
+  }
+
+  /** The index for a new entry of group g, making its table or room in it first. */
+  private claim(g: number): number {
+    const d = g * DIR_INTS;
+    const dir = this.dir;
+    const capacity = dir[d + D_CAPACITY]!;
+    if (capacity === 0) this.place(g, MIN_CAPACITY);
+    else if (dir[d + D_USED] === capacity) {
+      if (dir[d + D_SIZE]! * 2 >= capacity) this.rebuild(g, capacity * 2);
+      else this.compact(g);
+    }
+    dir[d + D_SIZE]!++;
+    return dir[d + D_USED]!++;
+  }
+
+  /** Gives group g an empty table of `capacity` entries, in a region of its own. */
+  private place(g: number, capacity: number): void {
+    const buckets = capacity >>> 1;
+    const address = this.arena.allocate(sizeClass(capacity), buckets + INTS_PER_ENTRY * capacity);
+    const d = g * DIR_INTS;
+    const offset = offsetOf(address);
+    this.dir.set([chunkOf(address), offset, offset + buckets, buckets - 1, capacity, 0, 0, 0], d);
+    this.arena.chunks[chunkOf(address)]!.fill(NONE, offset, offset + buckets);
+  }
+
+  /** Group g's table gone: its region freed for another table of its size. */
+  private drop(g: number): void {
+    const d = g * DIR_INTS;
+    const capacity = this.dir[d + D_CAPACITY]!;
+    this.arena.release(sizeClass(capacity), this.dir[d + D_CHUNK]! * 2 ** 32 + this.dir[d + D_HEADS]!);
+    this.dir.fill(0, d, d + DIR_INTS);
+    this.values[g] = null;
+    this.longKeys[g] = null;
   }
 
   /** Puts entry i at the head of its hash's chain, with its hash and clock. */
-  private link(i: number, hash: number, clock: number): void {
-    const ints = this.ints;
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
-    const bucket = hash & (this.nBuckets - 1);
+  private link(g: number, i: number, hash: number, clock: number): void {
+    const d = g * DIR_INTS;
+    const ints = this.chunk(g);
+    const at = this.entryAt(g, i);
+    const bucket = this.dir[d + D_HEADS]! + (hash & this.dir[d + D_MASK]!);
     ints[at + NEXT] = ints[bucket]!;
     ints[at + HASH] = hash;
     ints[at + CLOCK] = clock;
     ints[bucket] = i;
   }
 
-  /** Removes key; false when it was not there. */
-  delete(key: string, hash: number): boolean {
-    const ints = this.ints;
-    const base = this.nBuckets;
-    const bucket = hash & (base - 1);
-    let prev = NONE;
-    let i = ints[bucket]!;
-    while (i !== NONE && !(ints[base + INTS_PER_ENTRY * i + HASH]! === hash && this.holds(i, key))) {
-      prev = i;
-      i = ints[base + INTS_PER_ENTRY * i + NEXT]!;
-    }
-    if (i === NONE) return false;
-    const at = base + INTS_PER_ENTRY * i;
-    if (prev === NONE) ints[bucket] = ints[at + NEXT]!;
-    else ints[base + INTS_PER_ENTRY * prev + NEXT] = ints[at + NEXT]!;
-    if (this.values !== null) this.values[i] = undefined;
-    if (this.longKeys !== null) this.longKeys[i] = undefined;
-    ints[at + META] = HOLE;
-    this.size--;
-    return true;
-  }
-
-  *keys(): IterableIterator<string> {
-    for (let i = 0; i < this.used; i++) {
-      if (this.ints[this.nBuckets + INTS_PER_ENTRY * i + META] !== HOLE) yield this.keyOf(i);
-    }
-  }
-
-  /** Whether entry i's key is key. */
-  private holds(i: number, key: string): boolean {
-    const at = this.nBuckets + INTS_PER_ENTRY * i;
-    const meta = this.ints[at + META]!;
-    if ((meta & KEY_OUTSIDE) !== 0) return this.longKeys![i] === key;
-    if ((meta & LENGTH_MASK) !== key.length) return false;
-    const memory = this.memory;
-    const start = 4 * (at + DATA);
-    for (let j = key.length - 1; j >= 0; j--) if (memory[start + j] !== key.charCodeAt(j)) return false;
-    return true;
-  }
-
-  /** Squeezes the holes out in place (same memory, entries in order), relinking the chains. */
-  private compact(): void {
-    const { ints, nBuckets, values, longKeys } = this;
-    ints.fill(NONE, 0, nBuckets);
+  /** Squeezes the holes out in place (same region, entries in order), relinking the chains. */
+  private compact(g: number): void {
+    const d = g * DIR_INTS;
+    const dir = this.dir;
+    const ints = this.chunk(g);
+    const heads = dir[d + D_HEADS]!;
+    const entries = dir[d + D_ENTRIES]!;
+    const used = dir[d + D_USED]!;
+    const values = this.values[g];
+    const longKeys = this.longKeys[g];
+    ints.fill(NONE, heads, entries);
     let to = 0;
-    for (let from = 0; from < this.used; from++) {
-      const old = nBuckets + INTS_PER_ENTRY * from;
+    for (let from = 0; from < used; from++) {
+      const old = entries + INTS_PER_ENTRY * from;
       if (ints[old + META] === HOLE) continue;
       // Entry `to` is at or before from: copying forward never overwrites what is still to move.
       if (to !== from) {
-        ints.copyWithin(nBuckets + INTS_PER_ENTRY * to, old, old + INTS_PER_ENTRY);
+        ints.copyWithin(entries + INTS_PER_ENTRY * to, old, old + INTS_PER_ENTRY);
         if (values !== null) values[to] = values[from];
         if (longKeys !== null) longKeys[to] = longKeys[from];
       }
-      const at = nBuckets + INTS_PER_ENTRY * to;
-      this.link(to, ints[at + HASH]!, ints[at + CLOCK]!);
+      const at = entries + INTS_PER_ENTRY * to;
+      this.link(g, to, ints[at + HASH]!, ints[at + CLOCK]!);
       to++;
     }
-    values?.fill(undefined, to, this.used);
-    longKeys?.fill(undefined, to, this.used);
-    this.used = to;
+    values?.fill(undefined, to, used);
+    longKeys?.fill(undefined, to, used);
+    dir[d + D_USED] = to;
   }
 
-  /** Re-lays the live entries, in order, into a table of the given capacity. */
-  private rebuild(capacity: number): void {
-    const { ints: old, nBuckets: oldBase, values: oldValues, longKeys: oldKeys, used } = this;
-    this.allocate(capacity);
-    const ints = this.ints;
-    const values = (this.values = oldValues === null ? null : new Array(capacity));
-    const longKeys = (this.longKeys = oldKeys === null ? null : new Array(capacity));
+  /** Moves group g's live entries, in order, into a new region with room for `capacity`. */
+  private rebuild(g: number, capacity: number): void {
+    const d = g * DIR_INTS;
+    const dir = this.dir;
+    const [oldChunk, oldHeads, oldEntries, , oldCapacity, used, size] = dir.subarray(d, d + DIR_INTS);
+    const oldValues = this.values[g];
+    const oldKeys = this.longKeys[g];
+    this.place(g, capacity);
+    const old = this.arena.chunks[oldChunk!]!;
+    const ints = this.chunk(g);
+    const entries = dir[d + D_ENTRIES]!;
+    const values = (this.values[g] = oldValues === null ? null : new Array(capacity));
+    const longKeys = (this.longKeys[g] = oldKeys === null ? null : new Array(capacity));
     let to = 0;
-    for (let from = 0; from < used; from++) {
-      const src = oldBase + INTS_PER_ENTRY * from;
+    for (let from = 0; from < used!; from++) {
+      const src = oldEntries! + INTS_PER_ENTRY * from;
       if (old[src + META] === HOLE) continue;
-      const at = this.nBuckets + INTS_PER_ENTRY * to;
+      const at = entries + INTS_PER_ENTRY * to;
       ints.set(old.subarray(src, src + INTS_PER_ENTRY), at);
       if (values !== null) values[to] = oldValues![from];
       if (longKeys !== null) longKeys[to] = oldKeys![from];
-      this.link(to, ints[at + HASH]!, ints[at + CLOCK]!);
+      this.link(g, to, ints[at + HASH]!, ints[at + CLOCK]!);
       to++;
     }
-    this.used = to;
+    dir[d + D_USED] = to;
+    dir[d + D_SIZE] = size!;
+    this.arena.release(sizeClass(oldCapacity!), oldChunk! * 2 ** 32 + oldHeads!);
   }
+}
+
+/** A table's size class: log2 of its capacity (a power of two). */
+function sizeClass(capacity: number): number {
+  return 31 - Math.clz32(capacity);
 }
 
 /**

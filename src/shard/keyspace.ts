@@ -9,10 +9,10 @@
  * Keys live in KeyTables (key-table.ts): key to value and last access in whole seconds (Redis's
  * LRU clock resolution, for OBJECT IDLETIME), short keys and string values stored as bytes in
  * the table's memory; keeping the clock beside the value makes an access one hash lookup. The
- * byte paths (lookupEntryBytes, setBytesOfBytes) serve GET and SET without making strings. One table holds the keys of 16 consecutive slots
- * (a slot group), and a count per slot says which slots hold keys. Grouping by slot is what
- * lets SCAN walk whole slots (so a cursor survives deletions), RANDOMKEY pick a slot, and data
- * move between shards by slot. Why 16 slots and not one table per slot: with few keys per
+ * byte paths (lookupEntryBytes, setBytesOfBytes) serve GET and SET without making strings.
+ * One table holds the keys of 16 consecutive slots (a slot group), and a count per slot says
+ * which slots hold keys. Grouping by slot is what lets SCAN walk whole slots (so a cursor
+ * survives deletions), RANDOMKEY pick a slot, and data move between shards by slot. Why 16 slots and not one table per slot: with few keys per
  * slot (10,000 keys spread over 16384 slots), a lookup went through a table of its own, five
  * objects' worth of cache misses; a table per group keeps the tables 16 times fewer and
  * denser, ~20% of the CPU of a pipelined GET or SET (docs/benchmarks.md). Reading one slot's
@@ -22,7 +22,7 @@
  * number of keys of slot s in the tables; `count` is their sum; an empty group has no table.
  */
 import { SLOT_COUNT, slotOfBytes, slotOfLatin1 } from '../routing/slot.ts';
-import { hashBytes, hashLatin1, INLINE_BYTES, KeyTable } from './key-table.ts';
+import { hashBytes, hashLatin1, INLINE_BYTES, KeyTables } from './key-table.ts';
 import { latin1 } from '../util/latin1.ts';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';
@@ -33,6 +33,11 @@ export interface TypedValue {
 }
 
 export type Value = string | TypedValue;
+
+/** Where a looked-up value's bytes can be written as a bulk reply (a ReplyWriter). */
+export interface BulkWriter {
+  bulkRange(src: Uint8Array, start: number, end: number): void;
+}
 
 export function typeOf(v: Value): TypeName {
   return typeof v === 'string' ? 'string' : v.type;
@@ -55,13 +60,13 @@ export interface KeyView {
   readonly size: number;
 }
 
-/** Slots per KeyTable: slot >> GROUP_SHIFT is the table's index. */
+/** Slots per key table: slot >> GROUP_SHIFT is the table's group. */
 const GROUP_SHIFT = 4;
 const GROUP_COUNT = SLOT_COUNT >> GROUP_SHIFT;
 
 export class Db {
   readonly expires = new Map<string, number>();
-  private readonly groups: (KeyTable | undefined)[] = new Array(GROUP_COUNT);
+  private readonly tables = new KeyTables(GROUP_COUNT);
   /** Keys per slot; made with the first key (16 dbs per shard, most of them never used). */
   private slotCounts: Uint32Array | null = null;
   private count = 0;
@@ -101,10 +106,9 @@ export class Db {
 
   /** The live value of key, deleting it first if it has expired (lazy expiry); counts as an access. */
   lookup(key: string): Value | undefined {
-    const table = this.liveTable(key);
-    if (table === undefined) return undefined;
-    table.setClock(this.found, this.clock());
-    return table.valueOf(this.found);
+    if (!this.findLive(key)) return undefined;
+    this.tables.setClock(this.foundGroup, this.found, this.clock());
+    return this.tables.valueOf(this.foundGroup, this.found);
   }
 
   /**
@@ -112,39 +116,49 @@ export class Db {
    * it must: a GET of a key that is there allocates nothing.
    */
   lookupBytes(bytes: Uint8Array, start: number, end: number, slot = slotOfBytes(bytes, start, end)): Value | undefined {
-    return this.lookupEntryBytes(bytes, start, end, slot)?.valueOf(this.found);
+    return this.lookupEntryBytes(bytes, start, end, slot) ? this.lookedUpValue() : undefined;
   }
 
   /**
-   * lookupBytes() up to the entry: the table holding the live key, its entry index in
-   * `lookedUp`; for replies that copy an inline value's bytes instead of making its string.
+   * lookupBytes() up to the entry: true when the key is there and alive, which the lookedUp*
+   * methods then read; for replies that copy an inline value's bytes instead of its string.
    */
-  lookupEntryBytes(bytes: Uint8Array, start: number, end: number, slot: number): KeyTable | undefined {
+  lookupEntryBytes(bytes: Uint8Array, start: number, end: number, slot: number): boolean {
     if (this.beforeChange !== null && this.writing) {
       const key = latin1(bytes, start, end);
-      return this.lookup(key) === undefined ? undefined : this.tableHolding(key);
+      return this.lookup(key) !== undefined && this.findAny(key);
     }
-    const table = this.tableHoldingBytes(bytes, start, end, slot);
-    if (table === undefined || !this.alive(table, this.found)) return undefined;
-    table.setClock(this.found, this.clock());
-    return table;
+    if (!this.findAnyBytes(bytes, start, end, slot) || !this.alive(this.foundGroup, this.found)) return false;
+    this.tables.setClock(this.foundGroup, this.found, this.clock());
+    return true;
   }
 
-  /** The entry index in the table the last lookupEntryBytes() returned. */
-  get lookedUp(): number {
-    return this.found;
+  /** The value of the key the last lookupEntryBytes() found. */
+  lookedUpValue(): Value {
+    return this.tables.valueOf(this.foundGroup, this.found);
+  }
+
+  /**
+   * The value of the key the last lookupEntryBytes() found, as a bulk reply into out copied from
+   * its bytes, when it is an inline string; false (nothing written) when it is not.
+   */
+  replyLookedUpInline(out: BulkWriter): boolean {
+    const tables = this.tables;
+    const start = tables.inlineValueStart(this.foundGroup, this.found);
+    if (start < 0) return false;
+    out.bulkRange(tables.memory(this.foundGroup), start, tables.inlineValueEnd(this.foundGroup, this.found));
+    return true;
   }
 
   /** Like lookup() but leaves the access time alone (OBJECT, as Redis's LOOKUP_NOTOUCH). */
   peek(key: string): Value | undefined {
-    const table = this.liveTable(key);
-    return table?.valueOf(this.found);
+    return this.findLive(key) ? this.tables.valueOf(this.foundGroup, this.found) : undefined;
   }
 
   /** Seconds since key was last read or written (OBJECT IDLETIME); 0 for a missing key. */
   idleSeconds(key: string): number {
-    const table = this.tableHolding(key);
-    return table === undefined ? 0 : Math.max(0, this.clock() - table.clockOf(this.found));
+    if (!this.findAny(key)) return 0;
+    return Math.max(0, this.clock() - this.tables.clockOf(this.foundGroup, this.found));
   }
 
   has(key: string): boolean {
@@ -160,22 +174,17 @@ export class Db {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
     const group = slot >> GROUP_SHIFT;
-    let table = (this.groups[group] ??= new KeyTable());
     const hash = hashLatin1(key);
-    let i = table.find(key, hash);
-    if (i !== -1 && !this.alive(table, i)) {
-      table = this.groups[group] ??= new KeyTable(); // the delete may have dropped an emptied table
-      i = -1;
-    }
-    if (i === -1) return this.addNew(table, slot, key, hash, value, this.clock());
-    this.overwrite(table, i, value, keepTtl);
+    const i = this.tables.find(group, key, hash);
+    if (i !== -1 && this.alive(group, i)) return this.overwrite(group, i, value, keepTtl);
+    this.tables.add(group, key, hash, value, this.clock());
+    this.counted(slot);
   }
 
   /** set() (clearing any TTL) of a key given as bytes, as lookupBytes() takes it. */
   setBytes(bytes: Uint8Array, start: number, end: number, value: Value, slot = slotOfBytes(bytes, start, end)): void {
-    if (this.beforeChange === null) {
-      const table = this.tableHoldingBytes(bytes, start, end, slot);
-      if (table !== undefined && this.alive(table, this.found)) return this.overwrite(table, this.found, value, false);
+    if (this.beforeChange === null && this.findAnyBytes(bytes, start, end, slot) && this.alive(this.foundGroup, this.found)) {
+      return this.overwrite(this.foundGroup, this.found, value, false);
     }
     this.set(latin1(bytes, start, end), value);
   }
@@ -185,40 +194,33 @@ export class Db {
    * together are stored without making either string.
    */
   setBytesOfBytes(key: Uint8Array, keyStart: number, keyEnd: number, value: Uint8Array, valueStart: number, valueEnd: number, slot: number): void {
-    if (this.beforeChange === null && keyEnd - keyStart + valueEnd - valueStart <= INLINE_BYTES) {
-      const hash = hashBytes(key, keyStart, keyEnd);
-      const group = slot >> GROUP_SHIFT;
-      let table = this.groups[group];
-      if (table !== undefined) {
-        const i = table.findBytes(key, keyStart, keyEnd, hash);
-        if (i !== -1 && this.alive(table, i)) {
-          table.setValueBytes(i, value, valueStart, valueEnd);
-          table.setClock(i, this.clock());
-          if (this.expires.size !== 0) this.expires.delete(table.keyOf(i));
-          return;
-        }
-      }
-      table = this.groups[group] ??= new KeyTable(); // alive() may have dropped an emptied table
-      table.addBytes(key, keyStart, keyEnd, hash, value, valueStart, valueEnd, this.clock());
-      this.counted(slot);
+    if (this.beforeChange !== null || keyEnd - keyStart + valueEnd - valueStart > INLINE_BYTES) {
+      return this.setBytes(key, keyStart, keyEnd, latin1(value, valueStart, valueEnd), slot);
+    }
+    const tables = this.tables;
+    const group = slot >> GROUP_SHIFT;
+    const hash = hashBytes(key, keyStart, keyEnd);
+    const i = tables.findBytes(group, key, keyStart, keyEnd, hash);
+    if (i !== -1 && this.alive(group, i)) {
+      tables.setValueBytes(group, i, value, valueStart, valueEnd);
+      tables.setClock(group, i, this.clock());
+      if (this.expires.size !== 0) this.expires.delete(tables.keyOf(group, i));
       return;
     }
-    this.setBytes(key, keyStart, keyEnd, latin1(value, valueStart, valueEnd), slot);
+    tables.addBytes(group, key, keyStart, keyEnd, hash, value, valueStart, valueEnd, this.clock());
+    this.counted(slot);
   }
 
-  private overwrite(table: KeyTable, i: number, value: Value, keepTtl: boolean): void {
-    table.setValue(i, value);
-    table.setClock(i, this.clock());
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(table.keyOf(i));
+  private overwrite(group: number, i: number, value: Value, keepTtl: boolean): void {
+    this.tables.setValue(group, i, value);
+    this.tables.setClock(group, i, this.clock());
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(this.tables.keyOf(group, i));
   }
 
   delete(key: string): boolean {
     this.beforeChange?.(key);
     const slot = slotOfLatin1(key);
-    const group = slot >> GROUP_SHIFT;
-    const table = this.groups[group];
-    if (table === undefined || !table.delete(key, hashLatin1(key))) return false;
-    if (table.size === 0) this.groups[group] = undefined;
+    if (!this.tables.delete(slot >> GROUP_SHIFT, key, hashLatin1(key))) return false;
     this.slotCounts![slot]!--;
     this.count--;
     this.expires.delete(key);
@@ -243,7 +245,7 @@ export class Db {
 
   clear(): void {
     this.beforeClear?.();
-    this.groups.fill(undefined);
+    this.tables.clear();
     this.slotCounts?.fill(0);
     this.count = 0;
     this.expires.clear();
@@ -259,13 +261,13 @@ export class Db {
 
   /** Removes one slot's keys, returning each with its value, access clock and expiry. */
   private takeSlot(slot: number): SlotEntry[] {
-    const table = this.groups[slot >> GROUP_SHIFT];
-    if (table === undefined || this.slotCounts![slot] === 0) return [];
+    const group = slot >> GROUP_SHIFT;
+    if (this.slotCounts === null || this.slotCounts[slot] === 0) return [];
     const taken: SlotEntry[] = [];
-    for (const key of [...table.keys()]) {
+    for (const key of [...this.tables.keys(group)]) {
       if (slotOfLatin1(key) !== slot) continue;
-      const i = table.find(key, hashLatin1(key));
-      taken.push({ key, value: table.valueOf(i), clock: table.clockOf(i), expiresAt: this.expires.get(key) });
+      const i = this.tables.find(group, key, hashLatin1(key));
+      taken.push({ key, value: this.tables.valueOf(group, i), clock: this.tables.clockOf(group, i), expiresAt: this.expires.get(key) });
       this.delete(key);
     }
     return taken;
@@ -273,14 +275,9 @@ export class Db {
 
   private putBack(e: SlotEntry): void {
     const slot = slotOfLatin1(e.key);
-    this.addNew((this.groups[slot >> GROUP_SHIFT] ??= new KeyTable()), slot, e.key, hashLatin1(e.key), e.value, e.clock);
-    if (e.expiresAt !== undefined) this.expires.set(e.key, e.expiresAt);
-  }
-
-  /** Adds a key known to be absent to its group's table, counting it. */
-  private addNew(table: KeyTable, slot: number, key: string, hash: number, value: Value, clock: number): void {
-    table.add(key, hash, value, clock);
+    this.tables.add(slot >> GROUP_SHIFT, e.key, hashLatin1(e.key), e.value, e.clock);
     this.counted(slot);
+    if (e.expiresAt !== undefined) this.expires.set(e.key, e.expiresAt);
   }
 
   /** Counts a key just added to slot's table. */
@@ -292,21 +289,21 @@ export class Db {
   /** Keys of one slot (live or not yet lazily expired); undefined when the slot is empty. */
   slotKeys(slot: number): SlotKeys | undefined {
     const size = this.slotCounts === null ? 0 : this.slotCounts[slot]!;
-    return size === 0 ? undefined : new SlotOfGroup(this.groups[slot >> GROUP_SHIFT]!, slot, size);
+    return size === 0 ? undefined : new SlotOfGroup(this.tables, slot, size);
   }
 
   /** key's value, expired or not, without touching its access time. */
   raw(key: string): Value | undefined {
-    return this.tableHolding(key)?.valueOf(this.found);
+    return this.findAny(key) ? this.tables.valueOf(this.foundGroup, this.found) : undefined;
   }
 
   *allKeys(): IterableIterator<string> {
-    for (const table of this.groups) if (table !== undefined) yield* table.keys();
+    for (let group = 0; group < GROUP_COUNT; group++) if (this.tables.size(group) !== 0) yield* this.tables.keys(group);
   }
 
-  /** The entry index of key in the table tableHolding() or liveTable() last returned, and that table. */
+  /** Where the key the last find*() found is: its group's table and its entry index there. */
+  private foundGroup = -1;
   private found = -1;
-  private foundIn: KeyTable | undefined = undefined;
 
   /**
    * Replaces the value of the key that the last lookup() or lookupBytes() returned a value for,
@@ -314,43 +311,34 @@ export class Db {
    * read-modify-write commands (INCR). Nothing else may touch the db in between.
    */
   replaceLookedUp(value: Value): void {
-    const table = this.foundIn!;
-    table.setValue(this.found, value);
-    table.setClock(this.found, this.clock());
+    this.tables.setValue(this.foundGroup, this.found, value);
+    this.tables.setClock(this.foundGroup, this.found, this.clock());
   }
 
-  /** The table holding key, expired or not, with its entry index left in `found`. */
-  private tableHolding(key: string): KeyTable | undefined {
-    const table = this.groups[slotOfLatin1(key) >> GROUP_SHIFT];
-    return table === undefined ? undefined : this.foundAt(table, table.find(key, hashLatin1(key)));
+  /** Whether key is there, expired or not; where, in foundGroup and found. */
+  private findAny(key: string): boolean {
+    this.foundGroup = slotOfLatin1(key) >> GROUP_SHIFT;
+    this.found = this.tables.find(this.foundGroup, key, hashLatin1(key));
+    return this.found !== -1;
   }
 
-  /** tableHolding() of the key whose latin1 string is bytes[start, end), of slot `slot`. */
-  private tableHoldingBytes(bytes: Uint8Array, start: number, end: number, slot: number): KeyTable | undefined {
-    const table = this.groups[slot >> GROUP_SHIFT];
-    return table === undefined ? undefined : this.foundAt(table, table.findBytes(bytes, start, end, hashBytes(bytes, start, end)));
+  /** findAny() of the key whose latin1 string is bytes[start, end), of slot `slot`. */
+  private findAnyBytes(bytes: Uint8Array, start: number, end: number, slot: number): boolean {
+    this.foundGroup = slot >> GROUP_SHIFT;
+    this.found = this.tables.findBytes(this.foundGroup, bytes, start, end, hashBytes(bytes, start, end));
+    return this.found !== -1;
   }
 
-  private foundAt(table: KeyTable, i: number): KeyTable | undefined {
-    this.found = i;
-    this.foundIn = i === -1 ? undefined : table;
-    return this.foundIn;
-  }
-
-  /**
-   * The table holding key if key is there and alive (expiring it lazily otherwise), with its
-   * entry index left in `found` so that a lookup hashes the key once.
-   */
-  private liveTable(key: string): KeyTable | undefined {
+  /** findAny() for a key that must also be alive (expiring it lazily otherwise). */
+  private findLive(key: string): boolean {
     if (this.beforeChange !== null && this.writing) this.beforeChange(key);
-    const table = this.tableHolding(key);
-    return table !== undefined && this.alive(table, this.found) ? table : undefined;
+    return this.findAny(key) && this.alive(this.foundGroup, this.found);
   }
 
-  /** Whether entry i of table is alive; expires it (lazily) when its time has passed. */
-  private alive(table: KeyTable, i: number): boolean {
+  /** Whether group's entry i is alive; expires it (lazily) when its time has passed. */
+  private alive(group: number, i: number): boolean {
     if (this.expires.size === 0) return true;
-    const key = table.keyOf(i);
+    const key = this.tables.keyOf(group, i);
     if (!this.isExpired(key)) return true;
     this.expireNow(key);
     return false;
@@ -378,15 +366,15 @@ interface SlotEntry {
 /** One slot's keys, read from its group's table. */
 class SlotOfGroup implements SlotKeys {
   readonly size: number;
-  readonly #table: KeyTable;
+  readonly #tables: KeyTables;
   readonly #slot: number;
-  constructor(table: KeyTable, slot: number, size: number) {
-    this.#table = table;
+  constructor(tables: KeyTables, slot: number, size: number) {
+    this.#tables = tables;
     this.#slot = slot;
     this.size = size;
   }
   *keys(): IterableIterator<string> {
-    for (const key of this.#table.keys()) if (slotOfLatin1(key) === this.#slot) yield key;
+    for (const key of this.#tables.keys(this.#slot >> GROUP_SHIFT)) if (slotOfLatin1(key) === this.#slot) yield key;
   }
 }
 

@@ -1,16 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { hashBytes, hashLatin1, INLINE_BYTES, KeyTable as Table } from '../../../src/shard/key-table.ts';
+import { hashBytes, hashLatin1, INLINE_BYTES, KeyTables } from '../../../src/shard/key-table.ts';
+import type { Value } from '../../../src/shard/keyspace.ts';
 
-/** The table with the hashing done here, as Db does it. */
-class KeyTable extends Table {
-  override find(key: string, hash = hashLatin1(key)): number {
-    return super.find(key, hash);
+/** One group's table of a KeyTables (group 1 of 4), with the hashing done here as Db does it. */
+class KeyTable {
+  readonly tables = new KeyTables(4);
+  readonly g = 1;
+  get size(): number {
+    return this.tables.size(this.g);
+  }
+  get memory(): Buffer {
+    return this.tables.memory(this.g);
+  }
+  find(key: string, hash = hashLatin1(key)): number {
+    return this.tables.find(this.g, key, hash);
+  }
+  findBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    return this.tables.findBytes(this.g, bytes, start, end, hash);
+  }
+  add(key: string, hash: number, value: Value, clock: number): void {
+    this.tables.add(this.g, key, hash, value, clock);
   }
   addKey(key: string, value: string, clock: number): void {
-    super.add(key, hashLatin1(key), value, clock);
+    this.add(key, hashLatin1(key), value, clock);
   }
-  override delete(key: string, hash = hashLatin1(key)): boolean {
-    return super.delete(key, hash);
+  addBytes(key: Uint8Array, ks: number, ke: number, hash: number, value: Uint8Array, vs: number, ve: number, clock: number): void {
+    this.tables.addBytes(this.g, key, ks, ke, hash, value, vs, ve, clock);
+  }
+  delete(key: string, hash = hashLatin1(key)): boolean {
+    return this.tables.delete(this.g, key, hash);
+  }
+  keys(): IterableIterator<string> {
+    return this.tables.keys(this.g);
+  }
+  keyOf(i: number): string {
+    return this.tables.keyOf(this.g, i);
+  }
+  valueOf(i: number): Value {
+    return this.tables.valueOf(this.g, i);
+  }
+  setValue(i: number, v: Value): void {
+    this.tables.setValue(this.g, i, v);
+  }
+  setValueBytes(i: number, src: Uint8Array, start: number, end: number): boolean {
+    return this.tables.setValueBytes(this.g, i, src, start, end);
+  }
+  clockOf(i: number): number {
+    return this.tables.clockOf(this.g, i);
+  }
+  setClock(i: number, clock: number): void {
+    this.tables.setClock(this.g, i, clock);
+  }
+  inlineValueStart(i: number): number {
+    return this.tables.inlineValueStart(this.g, i);
+  }
+  inlineValueEnd(i: number): number {
+    return this.tables.inlineValueEnd(this.g, i);
   }
 }
 
@@ -100,7 +145,7 @@ describe('KeyTable', () => {
 
     it('reads back every key and value, by string and by bytes, through growth and iteration', () => {
       const t = new KeyTable();
-      cases.forEach(([k, v], i) => t.add(k, hashLatin1(k), v as never, i));
+      cases.forEach(([k, v], i) => t.add(k, hashLatin1(k), v as Value, i));
       for (let i = 0; i < 300; i++) t.addKey(`filler:${i}`, `f${i}`, 0); // rebuilds several times
       cases.forEach(([k, v], i) => {
         const at = t.find(k);
@@ -116,7 +161,7 @@ describe('KeyTable', () => {
     it('gives an inline value\'s place in memory, and none for a value held outside', () => {
       const t = new KeyTable();
       t.addKey('key', 'value', 0);
-      t.add('list', hashLatin1('list'), { type: 'list' } as never, 0);
+      t.add('list', hashLatin1('list'), { type: 'list' }, 0);
       const at = t.find('key');
       expect(t.memory.latin1Slice(t.inlineValueStart(at), t.inlineValueEnd(at))).toBe('value');
       expect(t.inlineValueStart(t.find('list'))).toBe(-1);
@@ -171,6 +216,44 @@ describe('KeyTable', () => {
       const miss = Buffer.from('abcdX', 'latin1');
       expect(t.findBytes(miss, 0, 5, hashLatin1('abcde'))).toBe(-1);
       expect(t.find('abcdX', hashLatin1('abcde'))).toBe(-1);
+    });
+  });
+
+  // The tables of all groups share one arena of a few large chunks.
+  describe('tables of several groups', () => {
+    it('keeps every group intact while others grow, move their chunk, empty out and come back', () => {
+      const tables = new KeyTables(64);
+      const put = (g: number, key: string) => tables.add(g, key, hashLatin1(key), `${key}!`, g);
+      // Interleaved growth: every group's table is rebuilt several times, and the arena's first
+      // chunk doubles under them (a copy at the same offsets).
+      for (let i = 0; i < 200; i++) for (let g = 0; g < 64; g++) put(g, `g${g}:${i}`);
+      for (let g = 0; g < 64; g++) {
+        expect(tables.size(g)).toBe(200);
+        for (let i = 0; i < 200; i += 37) expect(tables.valueOf(g, tables.find(g, `g${g}:${i}`, hashLatin1(`g${g}:${i}`)))).toBe(`g${g}:${i}!`);
+      }
+      // Even groups empty out: their regions are freed, and other tables reuse them.
+      for (let g = 0; g < 64; g += 2) for (let i = 0; i < 200; i++) expect(tables.delete(g, `g${g}:${i}`, hashLatin1(`g${g}:${i}`))).toBe(true);
+      for (let g = 0; g < 64; g += 2) expect(tables.size(g)).toBe(0);
+      for (let i = 200; i < 600; i++) for (let g = 1; g < 64; g += 2) put(g, `g${g}:${i}`);
+      for (let g = 0; g < 64; g += 2) put(g, `back${g}`);
+      for (let g = 0; g < 64; g++) {
+        const keys = [...tables.keys(g)];
+        expect(keys).toHaveLength(g % 2 === 0 ? 1 : 600);
+        for (const k of keys) expect(tables.valueOf(g, tables.find(g, k, hashLatin1(k)))).toBe(`${k}!`);
+        expect(tables.clockOf(g, tables.find(g, keys[0]!, hashLatin1(keys[0]!)))).toBe(g);
+      }
+    });
+
+    it('forgets everything on clear, and fills again from nothing', () => {
+      const tables = new KeyTables(4);
+      tables.add(0, 'a', hashLatin1('a'), 'x'.repeat(40), 0);
+      tables.add(3, 'b'.repeat(40), hashLatin1('b'.repeat(40)), 'y', 0);
+      tables.clear();
+      for (let g = 0; g < 4; g++) expect(tables.size(g)).toBe(0);
+      expect(tables.find(0, 'a', hashLatin1('a'))).toBe(-1);
+      tables.add(3, 'c', hashLatin1('c'), 'z', 5);
+      expect(tables.valueOf(3, tables.find(3, 'c', hashLatin1('c')))).toBe('z');
+      expect([...tables.keys(3)]).toEqual(['c']);
     });
   });
 });

@@ -134,8 +134,7 @@ describe('Db byte paths (GET and SET without strings)', () => {
   };
   const lookupOfBytes = (db: Db, key: string) => {
     const k = bytes(key);
-    const table = db.lookupEntryBytes(k, 0, k.length, slotOfLatin1(key));
-    return table === undefined ? undefined : table.valueOf(db.lookedUp);
+    return db.lookupEntryBytes(k, 0, k.length, slotOfLatin1(key)) ? db.lookedUpValue() : undefined;
   };
 
   it('adds, overwrites and reads back keys and values, short and long', () => {
