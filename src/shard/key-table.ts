@@ -16,10 +16,12 @@
  *   region:    chain heads at [0, nBuckets), then entry i's 10 ints:
  *              next | hash | clock | meta | 24 bytes: key bytes, then value bytes
  *
- *   meta: key length (bits 0-7) and value length (bits 8-15) when inline; KEY_OUTSIDE for a key
- *   longer than 24 bytes, VALUE_OUTSIDE for a value that is not a string or does not fit beside
- *   its key. Those are kept in the group's `longKeys` and `values` at the entry's index, arrays
- *   made only when a table first needs one. HOLE marks a deleted entry.
+ *   meta: key length (bits 0-7) and value length (bits 8-15) when inline; VALUE_OUTSIDE for a
+ *   value that is not a string or does not fit beside its key, KEY_OUTSIDE for a key too long
+ *   to stay inline (over 24 bytes, or over 20 beside a handle). What is outside lives in one
+ *   array for the whole db, `outside`, at the handle kept in the entry's last 4 bytes: an
+ *   entry moves without it, and a collection's value is one array element away, not a table's
+ *   own array and then its element. HOLE marks a deleted entry.
  *
  * Each table has the layout of V8's own OrderedHashMap: dense entries in insertion order, each
  * bucket the head of a chain through them. Deleting leaves a hole; holes are squeezed out when
@@ -45,6 +47,10 @@ const DATA = 4;
 const INTS_PER_ENTRY = 10;
 /** Key and value bytes an entry holds itself: together at most this many. */
 export const INLINE_BYTES = (INTS_PER_ENTRY - DATA) * 4;
+/** The data's last int: the entry's handle into `outside`, when it has anything there. */
+const HANDLE = INTS_PER_ENTRY - 1;
+/** The longest key kept inline beside a handle. */
+const KEY_BESIDE_HANDLE = INLINE_BYTES - 4;
 const LENGTH_MASK = 0xff;
 const VALUE_SHIFT = 8;
 const KEY_OUTSIDE = 1 << 16;
@@ -82,15 +88,15 @@ const D_SIZE = 6; // live entries
 export class KeyTables {
   private readonly dir: Int32Array;
   private readonly arena = new TableArena();
-  /** Per group: values not held inline, by entry index; made when the first one comes. */
-  private readonly values: ((Value | undefined)[] | null)[];
-  /** Per group: keys longer than INLINE_BYTES, by entry index; made when the first one comes. */
-  private readonly longKeys: ((string | undefined)[] | null)[];
+  /**
+   * What entries do not hold inline, for the whole db: handle h's key at 2h (when the key is
+   * outside too) and its value at 2h + 1. An entry keeps its handle when it moves.
+   */
+  private outside: (string | Value | undefined)[] = [];
+  private freeHandles: number[] = [];
 
   constructor(groupCount: number) {
     this.dir = new Int32Array(groupCount * DIR_INTS);
-    this.values = new Array(groupCount).fill(null);
-    this.longKeys = new Array(groupCount).fill(null);
   }
 
   /** Keys in group g's table. */
@@ -132,7 +138,7 @@ export class KeyTables {
       if ((meta & KEY_OUTSIDE) === 0) {
         if ((meta & LENGTH_MASK) === length && sameWords(ints, at + DATA, bytes, start, length)) return i;
       } else {
-        const key = this.longKeys[g]![i]!;
+        const key = this.outside[2 * ints[at + HANDLE]!] as string;
         if (key.length === length && sameChars(key, bytes, start)) return i;
       }
     }
@@ -142,14 +148,14 @@ export class KeyTables {
   keyOf(g: number, i: number): string {
     const at = this.entryAt(g, i);
     const meta = this.chunk(g)[at + META]!;
-    if ((meta & KEY_OUTSIDE) !== 0) return this.longKeys[g]![i]!;
+    if ((meta & KEY_OUTSIDE) !== 0) return this.outside[2 * this.chunk(g)[at + HANDLE]!] as string;
     const start = 4 * (at + DATA);
     return latin1(this.memory(g), start, start + (meta & LENGTH_MASK));
   }
 
   valueOf(g: number, i: number): Value {
     const start = this.inlineValueStart(g, i);
-    if (start < 0) return this.values[g]![i]!;
+    if (start < 0) return this.outside[2 * this.chunk(g)[this.entryAt(g, i) + HANDLE]! + 1] as Value;
     return latin1(this.memory(g), start, this.inlineValueEnd(g, i));
   }
 
@@ -176,13 +182,27 @@ export class KeyTables {
     const at = this.entryAt(g, i);
     const meta = ints[at + META]!;
     const keyLength = meta & LENGTH_MASK;
-    if (typeof value === 'string' && (meta & KEY_OUTSIDE) === 0 && keyLength + value.length <= INLINE_BYTES) {
+    if ((meta & KEY_OUTSIDE) === 0 && typeof value === 'string' && keyLength + value.length <= INLINE_BYTES) {
+      // Its handle first: the value's bytes may overwrite it.
+      if ((meta & VALUE_OUTSIDE) !== 0) this.freeHandle(ints[at + HANDLE]!);
       writeChars(this.memory(g), 4 * (at + DATA) + keyLength, value);
-      this.setInlineValueLength(g, i, at, meta, value.length);
-    } else {
-      (this.values[g] ??= new Array(this.dir[g * DIR_INTS + D_CAPACITY]))[i] = value;
-      ints[at + META] = (meta & (LENGTH_MASK | KEY_OUTSIDE)) | VALUE_OUTSIDE;
+      ints[at + META] = keyLength | (value.length << VALUE_SHIFT);
+      return;
     }
+    if ((meta & VALUE_OUTSIDE) !== 0) {
+      this.outside[2 * ints[at + HANDLE]! + 1] = value;
+      return;
+    }
+    const h = this.newHandle();
+    if (keyLength > KEY_BESIDE_HANDLE) {
+      // The handle takes the key's last bytes: the key goes outside with the value.
+      this.outside[2 * h] = this.keyOf(g, i);
+      ints[at + META] = KEY_OUTSIDE | VALUE_OUTSIDE;
+    } else {
+      ints[at + META] = keyLength | VALUE_OUTSIDE;
+    }
+    this.outside[2 * h + 1] = value;
+    ints[at + HANDLE] = h;
   }
 
   /**
@@ -194,14 +214,11 @@ export class KeyTables {
     const meta = this.chunk(g)[at + META]!;
     const keyLength = meta & LENGTH_MASK;
     if ((meta & KEY_OUTSIDE) !== 0 || keyLength + end - start > INLINE_BYTES) return false;
+    const ints = this.chunk(g);
+    if ((meta & VALUE_OUTSIDE) !== 0) this.freeHandle(ints[at + HANDLE]!);
     copyBytes(src, start, end, this.memory(g), 4 * (at + DATA) + keyLength);
-    this.setInlineValueLength(g, i, at, meta, end - start);
+    ints[at + META] = keyLength | ((end - start) << VALUE_SHIFT);
     return true;
-  }
-
-  private setInlineValueLength(g: number, i: number, at: number, meta: number, length: number): void {
-    this.chunk(g)[at + META] = (meta & LENGTH_MASK) | (length << VALUE_SHIFT);
-    if ((meta & VALUE_OUTSIDE) !== 0) this.values[g]![i] = undefined;
   }
 
   clockOf(g: number, i: number): number {
@@ -216,14 +233,18 @@ export class KeyTables {
   add(g: number, key: string, hash: number, value: Value, clock: number): void {
     const i = this.claim(g);
     const at = this.entryAt(g, i);
+    const ints = this.chunk(g);
     if (key.length <= INLINE_BYTES) {
       writeChars(this.memory(g), 4 * (at + DATA), key);
-      this.chunk(g)[at + META] = key.length;
+      ints[at + META] = key.length;
+      this.setValue(g, i, value);
     } else {
-      (this.longKeys[g] ??= new Array(this.dir[g * DIR_INTS + D_CAPACITY]))[i] = key;
-      this.chunk(g)[at + META] = KEY_OUTSIDE;
+      const h = this.newHandle();
+      this.outside[2 * h] = key;
+      this.outside[2 * h + 1] = value;
+      ints[at + HANDLE] = h;
+      ints[at + META] = KEY_OUTSIDE | VALUE_OUTSIDE;
     }
-    this.setValue(g, i, value);
     this.link(g, i, hash, clock);
   }
 
@@ -261,11 +282,8 @@ export class KeyTables {
     const at = entries + INTS_PER_ENTRY * i;
     if (prev === NONE) ints[bucket] = ints[at + NEXT]!;
     else ints[entries + INTS_PER_ENTRY * prev + NEXT] = ints[at + NEXT]!;
+    if ((ints[at + META]! & VALUE_OUTSIDE) !== 0) this.freeHandle(ints[at + HANDLE]!);
     ints[at + META] = HOLE;
-    const values = this.values[g];
-    if (values !== null) values[i] = undefined;
-    const longKeys = this.longKeys[g];
-    if (longKeys !== null) longKeys[i] = undefined;
     if (--dir[d + D_SIZE]! === 0) this.drop(g);
     return true;
   }
@@ -281,9 +299,22 @@ export class KeyTables {
   /** Every table dropped at once (FLUSHDB). */
   clear(): void {
     this.dir.fill(0);
-    this.values.fill(null);
-    this.longKeys.fill(null);
+    this.outside = [];
+    this.freeHandles = [];
     this.arena.clear();
+  }
+
+  private newHandle(): number {
+    const h = this.freeHandles.pop();
+    if (h !== undefined) return h;
+    this.outside.push(undefined, undefined);
+    return this.outside.length / 2 - 1;
+  }
+
+  private freeHandle(h: number): void {
+    this.outside[2 * h] = undefined;
+    this.outside[2 * h + 1] = undefined;
+    this.freeHandles.push(h);
   }
 
   private chunk(g: number): Int32Array {
@@ -297,14 +328,11 @@ export class KeyTables {
 
   /** Whether group g's entry i holds key. */
   private holds(g: number, i: number, key: string): boolean {
+    const ints = this.chunk(g);
     const at = this.entryAt(g, i);
-    const meta = this.chunk(g)[at + META]!;
-    if ((meta & KEY_OUTSIDE) !== 0) return this.longKeys[g]![i] === key;
-    if ((meta & LENGTH_MASK) !== key.length) return false;
-    const memory = this.memory(g);
-    const start = 4 * (at + DATA);
-    for (let j = key.length - 1; j >= 0; j--) if (memory[start + j] !== key.charCodeAt(j)) return false;
-    return true;
+    const meta = ints[at + META]!;
+    if ((meta & KEY_OUTSIDE) !== 0) return this.outside[2 * ints[at + HANDLE]!] === key;
+    return (meta & LENGTH_MASK) === key.length && sameWordsAsChars(ints, at + DATA, key);
   }
 
   /** The index for a new entry of group g, making its table or room in it first. */
@@ -337,8 +365,6 @@ export class KeyTables {
     const capacity = this.dir[d + D_CAPACITY]!;
     this.arena.release(sizeClass(capacity), this.dir[d + D_CHUNK]! * 2 ** 32 + this.dir[d + D_HEADS]!);
     this.dir.fill(0, d, d + DIR_INTS);
-    this.values[g] = null;
-    this.longKeys[g] = null;
   }
 
   /** Puts entry i at the head of its hash's chain, with its hash and clock. */
@@ -361,25 +387,17 @@ export class KeyTables {
     const heads = dir[d + D_HEADS]!;
     const entries = dir[d + D_ENTRIES]!;
     const used = dir[d + D_USED]!;
-    const values = this.values[g];
-    const longKeys = this.longKeys[g];
     ints.fill(NONE, heads, entries);
     let to = 0;
     for (let from = 0; from < used; from++) {
       const old = entries + INTS_PER_ENTRY * from;
       if (ints[old + META] === HOLE) continue;
       // Entry `to` is at or before from: copying forward never overwrites what is still to move.
-      if (to !== from) {
-        ints.copyWithin(entries + INTS_PER_ENTRY * to, old, old + INTS_PER_ENTRY);
-        if (values !== null) values[to] = values[from];
-        if (longKeys !== null) longKeys[to] = longKeys[from];
-      }
+      if (to !== from) ints.copyWithin(entries + INTS_PER_ENTRY * to, old, old + INTS_PER_ENTRY);
       const at = entries + INTS_PER_ENTRY * to;
       this.link(g, to, ints[at + HASH]!, ints[at + CLOCK]!);
       to++;
     }
-    values?.fill(undefined, to, used);
-    longKeys?.fill(undefined, to, used);
     dir[d + D_USED] = to;
   }
 
@@ -388,22 +406,16 @@ export class KeyTables {
     const d = g * DIR_INTS;
     const dir = this.dir;
     const [oldChunk, oldHeads, oldEntries, , oldCapacity, used, size] = dir.subarray(d, d + DIR_INTS);
-    const oldValues = this.values[g];
-    const oldKeys = this.longKeys[g];
     this.place(g, capacity);
     const old = this.arena.chunks[oldChunk!]!;
     const ints = this.chunk(g);
     const entries = dir[d + D_ENTRIES]!;
-    const values = (this.values[g] = oldValues === null ? null : new Array(capacity));
-    const longKeys = (this.longKeys[g] = oldKeys === null ? null : new Array(capacity));
     let to = 0;
     for (let from = 0; from < used!; from++) {
       const src = oldEntries! + INTS_PER_ENTRY * from;
       if (old[src + META] === HOLE) continue;
       const at = entries + INTS_PER_ENTRY * to;
       ints.set(old.subarray(src, src + INTS_PER_ENTRY), at);
-      if (values !== null) values[to] = oldValues![from];
-      if (longKeys !== null) longKeys[to] = oldKeys![from];
       this.link(g, to, ints[at + HASH]!, ints[at + CLOCK]!);
       to++;
     }
@@ -433,6 +445,20 @@ function sameWords(ints: Int32Array, word: number, bytes: Uint8Array, start: num
   for (let k = 0; j + k < length; k++) w |= bytes[start + j + k]! << (8 * k);
   const mask = (1 << (8 * (length - j))) - 1;
   return w === (ints[word]! & mask);
+}
+
+/** sameWords() for a key given as a latin1 string. */
+function sameWordsAsChars(ints: Int32Array, word: number, key: string): boolean {
+  const length = key.length;
+  let j = 0;
+  for (; j + 4 <= length; j += 4, word++) {
+    const w = key.charCodeAt(j) | (key.charCodeAt(j + 1) << 8) | (key.charCodeAt(j + 2) << 16) | (key.charCodeAt(j + 3) << 24);
+    if (w !== ints[word]) return false;
+  }
+  if (j === length) return true;
+  let w = 0;
+  for (let k = 0; j + k < length; k++) w |= key.charCodeAt(j + k) << (8 * k);
+  return w === (ints[word]! & ((1 << (8 * (length - j))) - 1));
 }
 
 /**

@@ -188,6 +188,35 @@ describe('KeyTable', () => {
       expect(t.valueOf(at)).toBe(long('A', INLINE_BYTES - 1));
     });
 
+    it('moves a 21-24 byte key outside when its value needs the handle, and keeps finding it', () => {
+      const t = new KeyTable();
+      const key = long('k', INLINE_BYTES - 2); // inline beside a short value, too long beside a handle
+      t.addKey(key, 'v', 3);
+      const bytes = Buffer.from(key, 'latin1');
+      const at = () => t.findBytes(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+      t.setValue(at(), { type: 'list' } as Value);
+      expect(t.valueOf(at())).toEqual({ type: 'list' });
+      expect(t.keyOf(at())).toBe(key);
+      expect(t.find(key)).toBe(at());
+      t.setValue(at(), 'v'); // fits beside the key, but the key stays outside now
+      expect(t.valueOf(at())).toBe('v');
+      expect(t.setValueBytes(at(), bytes, 0, 1)).toBe(false);
+      expect(t.clockOf(at())).toBe(3);
+      expect(t.delete(key)).toBe(true);
+      expect(t.size).toBe(0);
+    });
+
+    it('reuses the handles of deleted and re-inlined values', () => {
+      const t = new KeyTable();
+      for (let i = 0; i < 50; i++) t.add(`k${i}`, hashLatin1(`k${i}`), { type: 'set', i } as unknown as Value, 0);
+      for (let i = 0; i < 50; i += 2) t.delete(`k${i}`);
+      for (let i = 1; i < 50; i += 4) t.setValue(t.find(`k${i}`), 'small');
+      for (let i = 0; i < 50; i += 2) t.add(`n${i}`, hashLatin1(`n${i}`), long('z', 30), 0);
+      for (let i = 1; i < 50; i += 2) expect(t.valueOf(t.find(`k${i}`))).toEqual(i % 4 === 1 ? 'small' : { type: 'set', i });
+      for (let i = 0; i < 50; i += 2) expect(t.valueOf(t.find(`n${i}`))).toBe(long('z', 30));
+      expect((t.tables as unknown as { outside: unknown[] }).outside.length).toBe(2 * 50);
+    });
+
     it('adds a key and value from bytes, found again by string, and squeezes holes out around them', () => {
       const t = new KeyTable();
       const req = Buffer.from('*key:000000000042*abc', 'latin1');
