@@ -18,8 +18,9 @@
  *
  *   meta: key length (bits 0-7) and value length (bits 8-15) when inline; VALUE_OUTSIDE for a
  *   value that is not a string or does not fit beside its key, KEY_OUTSIDE for a key too long
- *   to stay inline (over 24 bytes, or over 20 beside a handle). What is outside lives in one
- *   array for the whole db, `outside`, at the handle kept in the entry's last 4 bytes: an
+ *   to stay inline (over 24 bytes, or over 20 beside a handle). What is outside lives in
+ *   arrays for the whole db, `outsideValues` and `outsideKeys`, at the handle kept in the
+ *   entry's last 4 bytes: an
  *   entry moves without it, and a collection's value is one array element away, not a table's
  *   own array and then its element. HOLE marks a deleted entry.
  *
@@ -47,7 +48,7 @@ const DATA = 4;
 const INTS_PER_ENTRY = 10;
 /** Key and value bytes an entry holds itself: together at most this many. */
 export const INLINE_BYTES = (INTS_PER_ENTRY - DATA) * 4;
-/** The data's last int: the entry's handle into `outside`, when it has anything there. */
+/** The data's last int: the entry's handle into the outside arrays, when it has anything there. */
 const HANDLE = INTS_PER_ENTRY - 1;
 /** The longest key kept inline beside a handle. */
 const KEY_BESIDE_HANDLE = INLINE_BYTES - 4;
@@ -88,11 +89,10 @@ const D_SIZE = 6; // live entries
 export class KeyTables {
   private readonly dir: Int32Array;
   private readonly arena = new TableArena();
-  /**
-   * What entries do not hold inline, for the whole db: handle h's key at 2h (when the key is
-   * outside too) and its value at 2h + 1. An entry keeps its handle when it moves.
-   */
-  private outside: (string | Value | undefined)[] = [];
+  /** What entries do not hold inline, for the whole db, by handle: an entry keeps its handle when it moves. */
+  private outsideValues: (Value | undefined)[] = [];
+  /** Keys not held inline (rarer than values: only the long ones), by the same handles. */
+  private outsideKeys: (string | undefined)[] = [];
   private freeHandles: number[] = [];
 
   constructor(groupCount: number) {
@@ -138,7 +138,7 @@ export class KeyTables {
       if ((meta & KEY_OUTSIDE) === 0) {
         if ((meta & LENGTH_MASK) === length && sameWords(ints, at + DATA, bytes, start, length)) return i;
       } else {
-        const key = this.outside[2 * ints[at + HANDLE]!] as string;
+        const key = this.outsideKeys[ints[at + HANDLE]!]!;
         if (key.length === length && sameChars(key, bytes, start)) return i;
       }
     }
@@ -148,14 +148,14 @@ export class KeyTables {
   keyOf(g: number, i: number): string {
     const at = this.entryAt(g, i);
     const meta = this.chunk(g)[at + META]!;
-    if ((meta & KEY_OUTSIDE) !== 0) return this.outside[2 * this.chunk(g)[at + HANDLE]!] as string;
+    if ((meta & KEY_OUTSIDE) !== 0) return this.outsideKeys[this.chunk(g)[at + HANDLE]!]!;
     const start = 4 * (at + DATA);
     return latin1(this.memory(g), start, start + (meta & LENGTH_MASK));
   }
 
   valueOf(g: number, i: number): Value {
     const start = this.inlineValueStart(g, i);
-    if (start < 0) return this.outside[2 * this.chunk(g)[this.entryAt(g, i) + HANDLE]! + 1] as Value;
+    if (start < 0) return this.outsideValues[this.chunk(g)[this.entryAt(g, i) + HANDLE]!]!;
     return latin1(this.memory(g), start, this.inlineValueEnd(g, i));
   }
 
@@ -190,18 +190,18 @@ export class KeyTables {
       return;
     }
     if ((meta & VALUE_OUTSIDE) !== 0) {
-      this.outside[2 * ints[at + HANDLE]! + 1] = value;
+      this.outsideValues[ints[at + HANDLE]!] = value;
       return;
     }
     const h = this.newHandle();
     if (keyLength > KEY_BESIDE_HANDLE) {
       // The handle takes the key's last bytes: the key goes outside with the value.
-      this.outside[2 * h] = this.keyOf(g, i);
+      this.setOutsideKey(h, this.keyOf(g, i));
       ints[at + META] = KEY_OUTSIDE | VALUE_OUTSIDE;
     } else {
       ints[at + META] = keyLength | VALUE_OUTSIDE;
     }
-    this.outside[2 * h + 1] = value;
+    this.outsideValues[h] = value;
     ints[at + HANDLE] = h;
   }
 
@@ -240,8 +240,8 @@ export class KeyTables {
       this.setValue(g, i, value);
     } else {
       const h = this.newHandle();
-      this.outside[2 * h] = key;
-      this.outside[2 * h + 1] = value;
+      this.setOutsideKey(h, key);
+      this.outsideValues[h] = value;
       ints[at + HANDLE] = h;
       ints[at + META] = KEY_OUTSIDE | VALUE_OUTSIDE;
     }
@@ -299,7 +299,8 @@ export class KeyTables {
   /** Every table dropped at once (FLUSHDB). */
   clear(): void {
     this.dir.fill(0);
-    this.outside = [];
+    this.outsideValues = [];
+    this.outsideKeys = [];
     this.freeHandles = [];
     this.arena.clear();
   }
@@ -307,13 +308,20 @@ export class KeyTables {
   private newHandle(): number {
     const h = this.freeHandles.pop();
     if (h !== undefined) return h;
-    this.outside.push(undefined, undefined);
-    return this.outside.length / 2 - 1;
+    this.outsideValues.push(undefined);
+    return this.outsideValues.length - 1;
+  }
+
+  /** Fills any gap first: an array written far past its end turns into a slow dictionary. */
+  private setOutsideKey(h: number, key: string): void {
+    const keys = this.outsideKeys;
+    while (keys.length < h) keys.push(undefined);
+    keys[h] = key;
   }
 
   private freeHandle(h: number): void {
-    this.outside[2 * h] = undefined;
-    this.outside[2 * h + 1] = undefined;
+    this.outsideValues[h] = undefined;
+    if (h < this.outsideKeys.length) this.outsideKeys[h] = undefined;
     this.freeHandles.push(h);
   }
 
@@ -331,7 +339,7 @@ export class KeyTables {
     const ints = this.chunk(g);
     const at = this.entryAt(g, i);
     const meta = ints[at + META]!;
-    if ((meta & KEY_OUTSIDE) !== 0) return this.outside[2 * ints[at + HANDLE]!] === key;
+    if ((meta & KEY_OUTSIDE) !== 0) return this.outsideKeys[ints[at + HANDLE]!] === key;
     return (meta & LENGTH_MASK) === key.length && sameWordsAsChars(ints, at + DATA, key);
   }
 

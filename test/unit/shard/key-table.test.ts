@@ -214,7 +214,7 @@ describe('KeyTable', () => {
       for (let i = 0; i < 50; i += 2) t.add(`n${i}`, hashLatin1(`n${i}`), long('z', 30), 0);
       for (let i = 1; i < 50; i += 2) expect(t.valueOf(t.find(`k${i}`))).toEqual(i % 4 === 1 ? 'small' : { type: 'set', i });
       for (let i = 0; i < 50; i += 2) expect(t.valueOf(t.find(`n${i}`))).toBe(long('z', 30));
-      expect((t.tables as unknown as { outside: unknown[] }).outside.length).toBe(2 * 50);
+      expect((t.tables as unknown as { outsideValues: unknown[] }).outsideValues.length).toBe(50);
     });
 
     it('adds a key and value from bytes, found again by string, and squeezes holes out around them', () => {
