@@ -22,7 +22,8 @@
  * number of keys of slot s in the tables; `count` is their sum; an empty group has no table.
  */
 import { SLOT_COUNT, slotOfBytes, slotOfLatin1 } from '../routing/slot.ts';
-import { hashBytes, hashLatin1, INLINE_BYTES, KeyTables } from './key-table.ts';
+import { hashBytes, hashLatin1 } from './key-bytes.ts';
+import { INLINE_BYTES, KeyTables } from './key-table.ts';
 import { latin1 } from '../util/latin1.ts';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash';

@@ -24,6 +24,10 @@ const EMPTY = new Int32Array(0);
 /** A region's address: chunk index * 2^32 + int offset in the chunk (exact in a double). */
 export type RegionAddress = number;
 
+export function regionAddress(chunk: number, offset: number): RegionAddress {
+  return chunk * 2 ** 32 + offset;
+}
+
 export function chunkOf(address: RegionAddress): number {
   return Math.floor(address / 2 ** 32);
 }
@@ -64,7 +68,7 @@ export class TableArena {
     const offset = this.cut[c]!;
     this.cut[c] = offset + ints;
     this.live[c]!++;
-    return c * 2 ** 32 + offset;
+    return regionAddress(c, offset);
   }
 
   /** Gives back a region allocate() returned for the same size class. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashBytes, hashLatin1, INLINE_BYTES, KeyTables } from '../../../src/shard/key-table.ts';
+import { hashBytes, hashLatin1 } from '../../../src/shard/key-bytes.ts';
+import { INLINE_BYTES, KeyTables } from '../../../src/shard/key-table.ts';
 import type { Value } from '../../../src/shard/keyspace.ts';
 
 /** One group's table of a KeyTables (group 1 of 4), with the hashing done here as Db does it. */
