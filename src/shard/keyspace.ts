@@ -12,10 +12,11 @@
  * byte paths (lookupEntryBytes, setBytesOfBytes) serve GET and SET without making strings.
  * One table holds the keys of 16 consecutive slots (a slot group), and a count per slot says
  * which slots hold keys. Grouping by slot is what lets SCAN walk whole slots (so a cursor
- * survives deletions), RANDOMKEY pick a slot, and data move between shards by slot. Why 16 slots and not one table per slot: with few keys per
- * slot (10,000 keys spread over 16384 slots), a lookup went through a table of its own, five
- * objects' worth of cache misses; a table per group keeps the tables 16 times fewer and
- * denser, ~20% of the CPU of a pipelined GET or SET (docs/benchmarks.md). Reading one slot's
+ * survives deletions), RANDOMKEY pick a slot, and data move between shards by slot. Why 16
+ * slots and not one table per slot: with few keys per slot (10,000 keys spread over 16384
+ * slots), a lookup went through a table of its own, five objects' worth of cache misses; a
+ * table per group keeps the tables 16 times fewer and denser, ~20% of the CPU of a pipelined
+ * GET or SET (docs/benchmarks.md). Reading one slot's
  * keys filters its group's table (SCAN, RANDOMKEY: one slot hash per key of the group).
  *
  * Invariants: a key is in `expires` only if it is in its group's table; `slotCounts[s]` is the
