@@ -10,9 +10,10 @@
  * A region's size follows from its table's capacity, a power of two: its size class. Each chunk
  * holds regions of one class only (REGIONS_PER_CHUNK of them, fewer for big ones), cut from its
  * start in turn; a freed region goes on its class's free list for the next table of that size,
- * and a chunk whose regions are all free is dropped whole. Tables grow in step with each other,
- * so when they have all outgrown a class its chunks empty and their memory goes back, where
- * free lists alone would keep about as much memory again as the live tables hold.
+ * and a chunk whose regions are all free is dropped whole (unless it is the one its class is
+ * cutting from). Tables grow in step with each other, so when they have all outgrown a class
+ * its chunks empty and their memory goes back, where free lists alone would keep about as much
+ * memory again as the live tables hold.
  */
 
 /** Regions per chunk of a class, unless that would make the chunk larger than CHUNK_INTS. */
@@ -74,14 +75,15 @@ export class TableArena {
   /** Gives back a region allocate() returned for the same size class. */
   release(sizeClass: number, address: RegionAddress): void {
     const c = chunkOf(address);
-    if (--this.live[c]! > 0) {
+    // The chunk new regions are cut from stays, empty or not: a key made and deleted over and
+    // over (a queue's list) would otherwise make and drop a chunk each time.
+    if (--this.live[c]! > 0 || this.cutting[sizeClass] === c) {
       (this.free[sizeClass] ??= []).push(address);
       return;
     }
     // The chunk's last region: drop the whole chunk, and its other regions from the free list.
     const free = this.free[sizeClass];
     if (free !== undefined) this.free[sizeClass] = free.filter((a) => chunkOf(a) !== c);
-    if (this.cutting[sizeClass] === c) this.cutting[sizeClass] = NO_CHUNK;
     this.chunks[c] = EMPTY;
     this.bytes[c] = Buffer.alloc(0);
     this.spare.push(c);

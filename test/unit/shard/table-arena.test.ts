@@ -38,4 +38,16 @@ describe('TableArena', () => {
     expect(chunkOf(reused)).toBe(c);
     expect(arena.chunks[c]!.length).toBeGreaterThan(0);
   });
+
+  it('keeps the chunk it cuts from when it empties, so one key made and deleted over and over reuses it', () => {
+    const arena = new TableArena();
+    const a = arena.allocate(2, 42);
+    const chunk = arena.chunks[chunkOf(a)];
+    for (let i = 0; i < 100; i++) {
+      arena.release(2, arena.allocate(2, 42));
+    }
+    arena.release(2, a);
+    expect(arena.chunks[chunkOf(a)]).toBe(chunk);
+    expect(arena.allocate(2, 42)).toBe(a);
+  });
 });
