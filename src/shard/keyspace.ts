@@ -204,7 +204,8 @@ export class Db {
     const hash = hashBytes(key, keyStart, keyEnd);
     const i = tables.findBytes(group, key, keyStart, keyEnd, hash);
     if (i !== -1 && this.alive(group, i)) {
-      tables.setValueBytes(group, i, value, valueStart, valueEnd);
+      // Refused when the key is held outside the entry (it had a collection's handle beside it).
+      if (!tables.setValueBytes(group, i, value, valueStart, valueEnd)) tables.setValue(group, i, latin1(value, valueStart, valueEnd));
       tables.setClock(group, i, this.clock());
       if (this.expires.size !== 0) this.expires.delete(tables.keyOf(group, i));
       return;

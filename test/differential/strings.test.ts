@@ -98,6 +98,19 @@ describe.each(SLOTKV_CONFIGS)('string commands match redis-server ($name)', (con
       ['MSET', BINARY, '', 'e', ''], ['MGET', BINARY, 'e'],
     ]));
 
+  it('SET and MSET replace values of every kind, for keys either side of the lengths kept inline', () => {
+    // 20, 21, 24 and 25 bytes: a key table keeps a key inline up to 24 bytes, or 20 beside a
+    // value it holds elsewhere (a list), and a SET's value inline when both fit in 24.
+    const keys = [20, 21, 24, 25].map((n) => 'k'.repeat(n - 2) + String(n));
+    const steps: string[][] = [];
+    for (const k of keys) {
+      steps.push(['RPUSH', k, 'x'], ['SET', k, 'b'], ['GET', k], ['TYPE', k]);
+      steps.push(['SADD', k, 'y'], ['DEL', k], ['SADD', k, 'y'], ['MSET', k, 'c'], ['GET', k]);
+      steps.push(['SET', k, 'v'.repeat(30)], ['SET', k, 'd'], ['GET', k], ['STRLEN', k]);
+    }
+    return s.d.run(steps);
+  });
+
   it('INCR and DECR keep the TTL, count in an appended value, and refuse other types', () =>
     s.d.run([
       ['SET', 'c', '10', 'EX', '100'], ['INCR', 'c'], ['TTL', 'c'], ['DECR', 'c'], ['DECR', 'c'], ['GET', 'c'],

@@ -158,6 +158,11 @@ describe('Db byte paths (GET and SET without strings)', () => {
     db.set('l', list);
     setOfBytes(db, 'l', 'now a string');
     expect(db.lookup('l')).toBe('now a string');
+    // A 21-byte key went outside its entry with the list: a short string must still replace it.
+    const long = 'k'.repeat(21);
+    db.set(long, list);
+    setOfBytes(db, long, 'b');
+    expect(db.lookup(long)).toBe('b');
     db.set('t', 'old');
     db.setExpire('t', Date.now() + 60_000);
     setOfBytes(db, 't', 'fresh');
