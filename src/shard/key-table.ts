@@ -98,7 +98,7 @@ export class KeyTables {
     if (dir[d + D_CAPACITY] === 0) return NONE;
     const ints = this.arena.chunks[dir[d + D_CHUNK]!]!;
     const entries = dir[d + D_ENTRIES]!;
-    for (let i = ints[dir[d + D_HEADS]! + (hash & dir[d + D_MASK]!)]!; i !== NONE; i = ints[entries + INTS_PER_ENTRY * i + NEXT]!) {
+    for (let i = ints[this.bucketOf(g, hash)]!; i !== NONE; i = ints[entries + INTS_PER_ENTRY * i + NEXT]!) {
       if (ints[entries + INTS_PER_ENTRY * i + HASH]! === hash && this.holds(g, i, key)) return i;
     }
     return NONE;
@@ -115,7 +115,7 @@ export class KeyTables {
     const ints = this.arena.chunks[dir[d + D_CHUNK]!]!;
     const entries = dir[d + D_ENTRIES]!;
     const length = end - start;
-    for (let i = ints[dir[d + D_HEADS]! + (hash & dir[d + D_MASK]!)]!; i !== NONE; i = ints[entries + INTS_PER_ENTRY * i + NEXT]!) {
+    for (let i = ints[this.bucketOf(g, hash)]!; i !== NONE; i = ints[entries + INTS_PER_ENTRY * i + NEXT]!) {
       const at = entries + INTS_PER_ENTRY * i;
       if (ints[at + HASH]! !== hash) continue;
       const meta = ints[at + META]!;
@@ -130,17 +130,21 @@ export class KeyTables {
   }
 
   keyOf(g: number, i: number): string {
+    const ints = this.chunk(g);
     const at = this.entryAt(g, i);
-    const meta = this.chunk(g)[at + META]!;
-    if ((meta & KEY_OUTSIDE) !== 0) return this.outsideKeys[this.chunk(g)[at + HANDLE]!]!;
+    const meta = ints[at + META]!;
+    if ((meta & KEY_OUTSIDE) !== 0) return this.outsideKeys[ints[at + HANDLE]!]!;
     const start = 4 * (at + DATA);
     return latin1(this.memory(g), start, start + (meta & LENGTH_MASK));
   }
 
   valueOf(g: number, i: number): Value {
-    const start = this.inlineValueStart(g, i);
-    if (start < 0) return this.outsideValues[this.chunk(g)[this.entryAt(g, i) + HANDLE]!]!;
-    return latin1(this.memory(g), start, this.inlineValueEnd(g, i));
+    const ints = this.chunk(g);
+    const at = this.entryAt(g, i);
+    const meta = ints[at + META]!;
+    if ((meta & VALUE_OUTSIDE) !== 0) return this.outsideValues[ints[at + HANDLE]!]!;
+    const start = 4 * (at + DATA) + (meta & LENGTH_MASK);
+    return latin1(this.memory(g), start, start + ((meta >> VALUE_SHIFT) & LENGTH_MASK));
   }
 
   /** Group g's table's memory by byte, where inlineValueStart() points. */
@@ -157,8 +161,9 @@ export class KeyTables {
 
   /** Where entry i's inline value ends in memory(g) (when inlineValueStart() is not -1). */
   inlineValueEnd(g: number, i: number): number {
-    const meta = this.chunk(g)[this.entryAt(g, i) + META]!;
-    return this.inlineValueStart(g, i) + ((meta >> VALUE_SHIFT) & LENGTH_MASK);
+    const at = this.entryAt(g, i);
+    const meta = this.chunk(g)[at + META]!;
+    return 4 * (at + DATA) + (meta & LENGTH_MASK) + ((meta >> VALUE_SHIFT) & LENGTH_MASK);
   }
 
   setValue(g: number, i: number, value: Value): void {
@@ -194,11 +199,11 @@ export class KeyTables {
    * (and nothing changed) when it does not fit inline: the caller then sets it as a string.
    */
   setValueBytes(g: number, i: number, src: Uint8Array, start: number, end: number): boolean {
+    const ints = this.chunk(g);
     const at = this.entryAt(g, i);
-    const meta = this.chunk(g)[at + META]!;
+    const meta = ints[at + META]!;
     const keyLength = meta & LENGTH_MASK;
     if ((meta & KEY_OUTSIDE) !== 0 || keyLength + end - start > INLINE_BYTES) return false;
-    const ints = this.chunk(g);
     if ((meta & VALUE_OUTSIDE) !== 0) this.freeHandle(ints[at + HANDLE]!);
     copyBytes(src, start, end, this.memory(g), 4 * (at + DATA) + keyLength);
     ints[at + META] = keyLength | ((end - start) << VALUE_SHIFT);
@@ -221,14 +226,13 @@ export class KeyTables {
     if (key.length <= INLINE_BYTES) {
       writeChars(this.memory(g), 4 * (at + DATA), key);
       ints[at + META] = key.length;
-      this.setValue(g, i, value);
     } else {
       const h = this.newHandle();
       this.setOutsideKey(h, key);
-      this.outsideValues[h] = value;
       ints[at + HANDLE] = h;
       ints[at + META] = KEY_OUTSIDE | VALUE_OUTSIDE;
     }
+    this.setValue(g, i, value);
     this.link(g, i, hash, clock);
   }
 
@@ -255,7 +259,7 @@ export class KeyTables {
     if (dir[d + D_CAPACITY] === 0) return false;
     const ints = this.chunk(g);
     const entries = dir[d + D_ENTRIES]!;
-    const bucket = dir[d + D_HEADS]! + (hash & dir[d + D_MASK]!);
+    const bucket = this.bucketOf(g, hash);
     let prev = NONE;
     let i = ints[bucket]!;
     while (i !== NONE && !(ints[entries + INTS_PER_ENTRY * i + HASH]! === hash && this.holds(g, i, key))) {
@@ -313,6 +317,12 @@ export class KeyTables {
     return this.arena.chunks[this.dir[g * DIR_INTS + D_CHUNK]!]!;
   }
 
+  /** The int offset in its chunk of the head of the chain that a key hashing to `hash` is on. */
+  private bucketOf(g: number, hash: number): number {
+    const d = g * DIR_INTS;
+    return this.dir[d + D_HEADS]! + (hash & this.dir[d + D_MASK]!);
+  }
+
   /** The int offset of group g's entry i in its chunk. */
   private entryAt(g: number, i: number): number {
     return this.dir[g * DIR_INTS + D_ENTRIES]! + INTS_PER_ENTRY * i;
@@ -361,10 +371,9 @@ export class KeyTables {
 
   /** Puts entry i at the head of its hash's chain, with its hash and clock. */
   private link(g: number, i: number, hash: number, clock: number): void {
-    const d = g * DIR_INTS;
     const ints = this.chunk(g);
     const at = this.entryAt(g, i);
-    const bucket = this.dir[d + D_HEADS]! + (hash & this.dir[d + D_MASK]!);
+    const bucket = this.bucketOf(g, hash);
     ints[at + NEXT] = ints[bucket]!;
     ints[at + HASH] = hash;
     ints[at + CLOCK] = clock;

@@ -127,8 +127,7 @@ export class Db {
    */
   lookupEntryBytes(bytes: Uint8Array, start: number, end: number, slot: number): boolean {
     if (this.beforeChange !== null && this.writing) {
-      const key = latin1(bytes, start, end);
-      return this.lookup(key) !== undefined && this.findAny(key);
+      return this.lookup(latin1(bytes, start, end)) !== undefined; // it leaves the entry found
     }
     if (!this.findAnyBytes(bytes, start, end, slot) || !this.alive(this.foundGroup, this.found)) return false;
     this.tables.setClock(this.foundGroup, this.found, this.clock());
