@@ -1,10 +1,10 @@
 /**
- * --compare: slotkv (default), slotkv (1 shard, no I/O threads) and redis-server side by side.
- * All targets run at once, idle but for the one under load; each round runs every workload
- * against each target in turn (A B C, A B C, ...), so slow drift on a shared machine (other
- * jobs, thermal state) spreads over all targets instead of landing on one. Reported figures are
- * medians over the rounds; the CPU table comes from each cell's median run.
- */
+ * --compare: slotkv (default), slotkv (1 shard, no I/O threads), redis-server and, with --floor,
+ * the Node floor (floor-server.ts) side by side. All targets run at once, idle but for the one
+ * under load; each round runs every workload against each target in turn (A B C, A B C, ...), so
+ * slow drift on a shared machine (other jobs, thermal state) spreads over all targets instead of
+ * landing on one. Reported figures are medians over the rounds; the CPU table comes from each
+ * cell's median run. */
 import { cpuReport, sampleThreads, type CpuReport } from './cpu.ts';
 import type { LoadPool, RunResult, RunSettings, Workload } from './load.ts';
 import type { Options } from './options.ts';
@@ -34,8 +34,8 @@ export interface ComparePlan {
   rotate?: boolean;
 }
 
-export function defaultPlan(): ComparePlan {
-  return { specs: compareTargets(), workloads: COMPARE_WORKLOADS, fill: true, baseline: () => 'redis' };
+export function defaultPlan(o: Options): ComparePlan {
+  return { specs: compareTargets(o.floor ? o.valueSize : null), workloads: COMPARE_WORKLOADS, fill: true, baseline: () => 'redis' };
 }
 
 export interface CompareRun {
@@ -70,7 +70,7 @@ export interface CompareResults {
   cells: CompareCell[];
 }
 
-export async function runCompare(o: Options, pool: LoadPool, progress: Progress, plan: ComparePlan = defaultPlan()): Promise<CompareResults> {
+export async function runCompare(o: Options, pool: LoadPool, progress: Progress, plan: ComparePlan = defaultPlan(o)): Promise<CompareResults> {
   const rounds = o.quick ? Math.min(o.rounds, 3) : o.rounds;
   const durationMs = o.quick ? 1500 : o.duration * 1000;
   const warmupMs = o.quick ? 300 : 1000;

@@ -37,6 +37,8 @@ export interface Options {
   memory: boolean;
   /** Keys loaded per type in --memory. */
   memoryKeys: number;
+  /** --floor: --compare also starts the Node floor (floor-server.ts). */
+  floor: boolean;
   quick: boolean;
   /** Rounds of A B C ... alternation in --compare. */
   rounds: number;
@@ -65,6 +67,7 @@ export const DEFAULTS: Options = {
   compareFsync: false,
   memory: false,
   memoryKeys: 1_000_000,
+  floor: false,
   quick: false,
   rounds: 3,
   seed: 1,
@@ -95,6 +98,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --memory            load --keys small keys of each type (string, hash, list, set, zset) into fresh
                       slotkv (1 shard; default) and redis-server, persistence off; report bytes per key
   --keys N            keys per type in --memory (1000000)
+  --floor             with --compare: also start the Node floor, a Node server that answers canned
+                      replies (what Node's socket work alone costs; native-free-bench/floor-server.ts)
   --quick             with --compare or --compare-fsync: short runs, finishes in under 2 minutes
   --rounds N          alternation rounds in --compare and --compare-fsync (3)
   --seed N            key generator seed (1)`;
@@ -182,6 +187,7 @@ export function parseOptions(argv: readonly string[]): Options {
       case '--memory': o.memory = true; break;
       case '--keys': o.memoryKeys = int(arg, value(), 1); sawKeys = true; break;
       case '--quick': o.quick = true; break;
+      case '--floor': o.floor = true; break;
       case '--rounds': o.rounds = int(arg, value(), 1); break;
       case '--seed': o.seed = int(arg, value(), 0); break;
       default: throw new OptionError(`unknown option ${argv[i]}`);
@@ -191,6 +197,7 @@ export function parseOptions(argv: readonly string[]): Options {
   const modes = [o.compare && '--compare', o.compareFsync && '--compare-fsync', o.memory && '--memory'].filter((m) => m !== false);
   if (modes.length > 1) throw new OptionError(`${modes.join(' and ')} exclude each other`);
   if (o.quick && !o.compare && !o.compareFsync) throw new OptionError('--quick only applies to --compare and --compare-fsync');
+  if (o.floor && !o.compare) throw new OptionError('--floor only applies to --compare');
   if (sawKeys && !o.memory) throw new OptionError('--keys only applies to --memory');
   // More threads than connections would leave threads idle.
   o.threads = Math.min(o.threads, o.clients);

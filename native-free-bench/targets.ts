@@ -1,7 +1,8 @@
 /**
  * Servers the comparisons start and stop themselves, each on a free port and in a fresh temporary
  * data directory (removed at stop): for --compare slotkv in its default configuration, slotkv on
- * one shard and no I/O threads, and redis-server, all without persistence; for --compare-fsync
+ * one shard and no I/O threads, redis-server, all without persistence, and with --floor the Node
+ * floor (floor-server.ts, which keeps nothing); for --compare-fsync
  * both servers with their append-only log under each appendfsync setting. A target is ready once
  * it answers PING.
  */
@@ -18,7 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface TargetSpec {
   name: string;
-  kind: 'slotkv' | 'redis';
+  kind: 'slotkv' | 'redis' | 'floor';
   args: string[];
 }
 
@@ -37,12 +38,14 @@ export function redisInstalled(): boolean {
 /** Persistence off, spelled the same for both servers. */
 export const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no'];
 
-export function compareTargets(): TargetSpec[] {
+/** floorValueSize: also the Node floor, answering GETs with values of that size; null: not. */
+export function compareTargets(floorValueSize: number | null = null): TargetSpec[] {
   // slotkv persists by default; the throughput compare measures both servers without it.
   const specs: TargetSpec[] = [
     { name: 'slotkv', kind: 'slotkv', args: [...NO_PERSISTENCE] },
     { name: 'slotkv 1 shard', kind: 'slotkv', args: ['--shards', '1', '--io-threads', '0', ...NO_PERSISTENCE] },
   ];
+  if (floorValueSize !== null) specs.push({ name: 'node floor', kind: 'floor', args: ['--value-size', String(floorValueSize)] });
   if (redisInstalled()) specs.push({ name: 'redis', kind: 'redis', args: [...NO_PERSISTENCE] });
   return specs;
 }
@@ -91,6 +94,9 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), `${spec.kind}-bench-`));
   if (spec.kind === 'slotkv') {
     child = spawn(nodeBinary(), [...SERVER_NODE_FLAGS, join(ROOT, 'src', 'main.ts'), '--port', String(port), '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } else if (spec.kind === 'floor') {
+    const script = join(ROOT, 'native-free-bench', 'floor-server.ts');
+    child = spawn(nodeBinary(), [...SERVER_NODE_FLAGS, script, '--port', String(port), ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'] });
   } else {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no', '--dir', dir, ...spec.args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
   }
@@ -114,9 +120,12 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
     await stop();
     throw new Error(`${spec.name} did not start: ${(err as Error).message}\n${stderr}`);
   }
-  const layout = layoutOf(spec.kind === 'slotkv' ? await command(port, 'INFO', 'server') : '');
+  // The floor is a Node process with no workers: its threads are named as slotkv's are.
+  const layout = spec.kind === 'floor' ? FLOOR_LAYOUT : layoutOf(spec.kind === 'slotkv' ? await command(port, 'INFO', 'server') : '');
   return { spec, port, pid: child.pid!, layout, stop };
 }
+
+const FLOOR_LAYOUT: ThreadLayout = { kind: 'slotkv', shards: 0, ioThreads: 0 };
 
 /** The value of a `name:value` line of an INFO reply, or undefined. */
 export function infoField(info: string, name: string): string | undefined {

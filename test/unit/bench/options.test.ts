@@ -50,6 +50,13 @@ describe('bench option parsing', () => {
     expect(parseOptions(['--compare', '--quick'])).toMatchObject({ compare: true, quick: true });
   });
 
+  it('takes --floor with --compare only', () => {
+    expect(parseOptions(['--compare', '--floor'])).toMatchObject({ compare: true, floor: true });
+    expect(parseOptions(['--compare']).floor).toBe(false);
+    expect(() => parseOptions(['--floor'])).toThrow(/--floor only applies to --compare/);
+    expect(() => parseOptions(['--compare-fsync', '--floor'])).toThrow(/--floor only applies to --compare/);
+  });
+
   it('accepts --quick with --compare-fsync', () => {
     expect(parseOptions(['--compare-fsync', '--quick'])).toMatchObject({ compareFsync: true, compare: false, quick: true });
     expect(parseOptions(['--compare-fsync']).quick).toBe(false);
