@@ -4,7 +4,8 @@
  * under load; each round runs every workload against each target in turn (A B C, A B C, ...), so
  * slow drift on a shared machine (other jobs, thermal state) spreads over all targets instead of
  * landing on one. Reported figures are medians over the rounds; the CPU table comes from each
- * cell's median run. */
+ * cell's median run.
+ */
 import { cpuReport, sampleThreads, type CpuReport } from './cpu.ts';
 import type { LoadPool, RunResult, RunSettings, Workload } from './load.ts';
 import type { Options } from './options.ts';
