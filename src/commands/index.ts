@@ -9,6 +9,7 @@ import { BIT_COMMANDS } from './bits.ts';
 import { KEY_COMMANDS } from './keys.ts';
 import { LIST_COMMANDS } from './lists.ts';
 import { SERVER_COMMANDS } from './server.ts';
+import { CONFIG_COMMANDS } from './config.ts';
 import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { BACKUP_COMMANDS } from './backup.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...KEY_COMMANDS,
   ...LIST_COMMANDS,
   ...SERVER_COMMANDS,
+  ...CONFIG_COMMANDS,
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...BACKUP_COMMANDS,

@@ -8,7 +8,6 @@ import { isMainThread } from 'node:worker_threads';
 import { stringMatch } from '../shard/glob.ts';
 import { errUnknownSubcommand, ReplyWriter } from './replies.ts';
 import {
-  ADMIN,
   arityOk,
   NOSCRIPT,
   cmd,
@@ -78,27 +77,6 @@ function getkeys(c: ConnCtx, args: Buffer[]): void {
   const keys: Buffer[] = [];
   forEachKeyIndex(spec, args.length, (i) => keys.push(args[i]!), args);
   c.out.bulkArray(keys);
-}
-
-// CONFIG GET pattern [pattern ...]
-// Only GET for now: settings are fixed at startup (CONFIG SET needs every thread to agree).
-function configCommand(c: ConnCtx, argv: Buffer[]): void {
-  const sub = argv[1]!.toString('latin1');
-  if (['set', 'rewrite', 'resetstat'].includes(sub.toLowerCase())) {
-    return c.out.error(`ERR CONFIG ${sub.toUpperCase()} is not supported: slotkv's settings are fixed at startup`);
-  }
-  if (sub.toLowerCase() !== 'get') return c.out.error(errUnknownSubcommand(sub, 'config'));
-  if (argv.length < 3) return c.out.error("ERR wrong number of arguments for 'config|get' command");
-  const found = new Map<string, string>();
-  for (const arg of argv.slice(2)) {
-    const pattern = arg.toString('latin1').toLowerCase();
-    for (const [name, value] of c.server.config) if (stringMatch(pattern, name, true)) found.set(name, value);
-  }
-  c.out.arrayHeader(found.size * 2);
-  for (const [name, value] of found) {
-    c.out.bulkLatin1(name);
-    c.out.bulkLatin1(value);
-  }
 }
 
 // ROLE: slotkv has no replication yet, so every instance is a master with no slaves.
@@ -205,7 +183,6 @@ function parseShardInfo(reply: Buffer): Map<string, number> {
 export const SERVER_COMMANDS: readonly CommandSpec[] = [
   //      name        arity flags                 handler
   connCmd('command',    -1, LOADING | STALE,      commandCommand),
-  connCmd('config',     -2, ADMIN | NOSCRIPT | LOADING | STALE, configCommand),
   connCmd('role',        1, NOSCRIPT | LOADING | STALE | FAST, roleCommand),
   connCmd('time',        1, RANDOM | FAST | STALE | LOADING, timeCommand),
   cmd('info',           -1, LOADING | STALE, 0, 0, 0, infoShardCommand, { runsOn: RunsOn.ALL, merge: Merge.CUSTOM, connHandler: infoCommand }),

@@ -12,6 +12,7 @@
  */
 import type { ReplyWriter } from './replies.ts';
 import type { Db } from '../shard/keyspace.ts';
+import type { ConfigChange } from '../config/runtime.ts';
 import type { SlowLog } from '../shard/slowlog.ts';
 import type { RequestArgs } from '../ring/codec.ts';
 import type { FramedArgs } from '../server/framer.ts';
@@ -199,6 +200,8 @@ export interface ConnCtx {
   shardReplies?: readonly Buffer[];
   /** Sends a command (usually an INTERNAL one) to every shard; resolves with their replies. */
   fanOut(args: readonly (string | Buffer)[]): Promise<Buffer[]>;
+  /** CONFIG SET: applies the changes on every connection thread; resolves once all have. */
+  reconfigure(changes: readonly ConfigChange[]): Promise<void>;
   /** MULTI/EXEC/DISCARD/WATCH/UNWATCH on this connection; the last four reply by themselves. */
   transaction: TransactionControl;
   pubsub: PubSubControl;
@@ -249,14 +252,15 @@ export interface TransactionControl {
 }
 
 export interface ConnServerInfo {
-  readonly requirePass: string;
+  /** CONFIG SET changes it (ConnThread.reconfigure). */
+  requirePass: string;
   readonly instanceId: string;
   readonly shardCount: number;
   readonly databases: number;
   /** The Redis version slotkv answers as (INFO, HELLO). */
   readonly redisVersion: string;
-  /** Every configuration directive's text (CONFIG GET). */
-  readonly config: ReadonlyMap<string, string>;
+  /** Every configuration directive's text (CONFIG GET); CONFIG SET updates it on every thread. */
+  readonly config: Map<string, string>;
   commandTable(): readonly CommandSpec[];
   lookup(name: string): CommandSpec | undefined;
   /** INFO sections the connection thread knows (server, clients ...). */

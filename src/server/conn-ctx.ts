@@ -5,12 +5,14 @@
  * handler to merge).
  */
 import { lookupCommand } from '../commands/index.ts';
+import type { ConfigChange } from '../config/runtime.ts';
 import { ERR_CROSSSLOT, ReplyWriter } from '../commands/replies.ts';
 import type { ClientControl, ConnCtx, ConnServerInfo, PubSubControl, TransactionControl } from '../commands/table.ts';
 import { unwatchRequest, watchRequest } from '../commands/transactions.ts';
 import { CONTROL_NO_SAVE } from '../ring/topology.ts';
 import { slotOfBytes } from '../routing/slot.ts';
 import { clientLine } from './clients.ts';
+import { CONFIG_SET_TOPIC } from './conn-thread.ts';
 import type { Connection } from './connection.ts';
 import { Pending } from './pending.ts';
 import { ERR_EXECABORT, execRequest, execSlot, Transaction } from './transaction.ts';
@@ -157,6 +159,12 @@ class ConnContext implements ConnCtx {
 
   fanOut(args: readonly (string | Buffer)[]): Promise<Buffer[]> {
     return fanOut(this.conn, args);
+  }
+
+  async reconfigure(changes: readonly ConfigChange[]): Promise<void> {
+    const thread = this.conn.thread;
+    thread.reconfigure(changes);
+    await thread.bus.ask(CONFIG_SET_TOPIC, changes);
   }
 
   get transaction(): TransactionControl {

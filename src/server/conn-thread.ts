@@ -23,7 +23,11 @@ import { PubSubHub } from './pubsub.ts';
 import { ThreadBus } from './thread-bus.ts';
 import { Clients } from './clients.ts';
 import { Monitors } from './monitor.ts';
+import type { ConfigChange } from '../config/runtime.ts';
 import type { InlineShard } from '../shard/inline.ts';
+
+/** The thread-bus topic that carries CONFIG SET's changes to the other connection threads. */
+export const CONFIG_SET_TOPIC = 'config-set';
 
 export interface ConnThreadOptions {
   id: number;
@@ -56,6 +60,7 @@ export class ConnThread {
   /** Requests sent to each shard and not yet answered. */
   private readonly inFlight: InFlight[];
   private nextReqId = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
   private readonly dirtyShards: boolean[];
   private flushScheduled = false;
   private readonly connections = new Set<Connection>();
@@ -88,7 +93,8 @@ export class ConnThread {
     this.pubsub = new PubSubHub(this.bus);
     this.clients = new Clients(this.connections, this.bus);
     this.monitors = new Monitors(this.gauges, this.bus);
-    if (options.idleTimeout > 0) setInterval(() => this.closeIdle(), 1000).unref();
+    this.setIdleTimeout(options.idleTimeout);
+    this.bus.on(CONFIG_SET_TOPIC, (changes) => this.reconfigure(changes as ConfigChange[]));
     this.inline = options.inlineShard ?? null;
     // An inline shard's replies are drained as soon as it has run; shard threads ring for them.
     if (this.inline !== null) this.inline.onReplies = () => this.drainReplies();
@@ -279,6 +285,27 @@ export class ConnThread {
     conn.onShardReply(pending, (reqId - pending.firstReqId) >>> 0, buf, start + 4, end);
     this.queueFlush(conn);
   };
+
+  /** CONFIG SET's changes, applied on this thread: its copy of every directive, and its limits. */
+  reconfigure(changes: readonly ConfigChange[]): void {
+    const server = this.options.server;
+    for (const { name, value } of changes) {
+      server.config.set(name, value);
+      if (name === 'requirepass') server.requirePass = value;
+      else if (name === 'maxclients') this.options.maxClients = Number(value);
+      else if (name === 'timeout') this.setIdleTimeout(Number(value));
+    }
+  }
+
+  /** Seconds a client may stay idle (0: forever); the check runs once a second while it is on. */
+  private setIdleTimeout(seconds: number): void {
+    this.options.idleTimeout = seconds;
+    if (seconds > 0 && this.idleTimer === null) this.idleTimer = setInterval(() => this.closeIdle(), 1000).unref();
+    if (seconds === 0 && this.idleTimer !== null) {
+      clearInterval(this.idleTimer);
+      this.idleTimer = null;
+    }
+  }
 
   /**
    * Closes clients idle longer than `timeout`; subscribers, monitors and clients waiting in a

@@ -354,6 +354,10 @@ export class Shard {
     const now = performance.now();
     const micros = (now - this.clockMark) * 1000;
     this.clockMark = now;
+    if (this.slowlog.restartClock) {
+      this.slowlog.restartClock = false;
+      return;
+    }
     // A command every shard runs (KEYS, SLOWLOG ...) is one command: shard 0 times it.
     if (spec.runsOn === RunsOn.ALL && this.id !== 0) return;
     if (micros >= this.slowlog.thresholdUs) this.slowlog.record(argv ?? this.args.views(this.argv), this.ctx.now, micros);

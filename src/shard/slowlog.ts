@@ -21,14 +21,29 @@ export class SlowLog {
   private next = 0;
   private readonly shardId: number;
   private readonly shardCount: number;
-  readonly thresholdUs: number;
-  private readonly maxLen: number;
+  thresholdUs: number;
+  maxLen: number;
+  /**
+   * Set by configure(): the shard's clock mark may be from before the log was switched on, so
+   * the next command restarts it instead of being timed from there.
+   */
+  restartClock = false;
 
   constructor(shardId: number, shardCount: number, thresholdUs: number, maxLen: number) {
     this.shardId = shardId;
     this.shardCount = shardCount;
     this.thresholdUs = thresholdUs;
     this.maxLen = maxLen;
+  }
+
+  /**
+   * CONFIG SET's new limits. A shorter log keeps its entries until the next one is recorded,
+   * as Redis's does.
+   */
+  configure(thresholdUs: number, maxLen: number): void {
+    this.thresholdUs = thresholdUs;
+    this.maxLen = maxLen;
+    this.restartClock = true;
   }
 
   /** True when commands should be timed at all. */
