@@ -10,6 +10,7 @@ import { KEY_COMMANDS } from './keys.ts';
 import { LIST_COMMANDS } from './lists.ts';
 import { SERVER_COMMANDS } from './server.ts';
 import { CONFIG_COMMANDS } from './config.ts';
+import { CLUSTER_COMMANDS } from './cluster.ts';
 import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { BACKUP_COMMANDS } from './backup.ts';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...LIST_COMMANDS,
   ...SERVER_COMMANDS,
   ...CONFIG_COMMANDS,
+  ...CLUSTER_COMMANDS,
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...BACKUP_COMMANDS,
