@@ -134,12 +134,13 @@ describe('shutdown', () => {
 
 describe('CONFIG', () => {
   it('GET answers name/value pairs for glob patterns; SET of a directive fixed at startup is refused', async () => {
-    const server = await startSlotkv({ shards: 1, ioThreads: 0, args: ['--proto-max-bulk-len', '64mb'] });
+    const server = await startSlotkv({ shards: 1, ioThreads: 0, args: ['--proto-max-bulk-len', '64mb', '--hz', '25'] });
     try {
       const c = await RespClient.connect(server.port);
       expect(text(await c.call('CONFIG', 'GET', 'port'))).toBe(`*2\r\n$4\r\nport\r\n$${String(server.port).length}\r\n${server.port}\r\n`);
       expect(text(await c.call('CONFIG', 'GET', 'proto-max-*'))).toBe('*2\r\n$18\r\nproto-max-bulk-len\r\n$4\r\n64mb\r\n');
       expect(text(await c.call('CONFIG', 'GET', 'nosuch'))).toBe('*0\r\n');
+      expect(text(await c.call('INFO', 'server'))).toContain('\r\nhz:25\r\nconfigured_hz:25\r\n');
       expect(text(await c.call('CONFIG', 'SET', 'port', '1'))).toBe("-ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config\r\n");
       expect(text(await c.call('CONFIG', 'REWRITE'))).toBe('-ERR CONFIG REWRITE is not supported by slotkv\r\n');
       c.close();
