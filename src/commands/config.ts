@@ -1,9 +1,9 @@
 /**
- * CONFIG GET | SET. GET answers from the connection thread's copy of every directive. SET checks
+ * CONFIG GET | SET | RESETSTAT. GET answers from the connection thread's copy of every directive. SET checks
  * all its pairs first (src/config/runtime.ts), then applies them everywhere they act: shards
  * (the slow log's limits) through an internal command every shard runs, every connection thread
  * (requirepass, timeout, maxclients, and each thread's copy for GET) through the thread bus; it
- * answers OK once all have. REWRITE and RESETSTAT are not supported.
+ * answers OK once all have. RESETSTAT zeroes INFO's counters; REWRITE is not supported.
  */
 import { parseConfigSet } from '../config/runtime.ts';
 import { stringMatch } from '../shard/glob.ts';
@@ -15,9 +15,8 @@ function configCommand(c: ConnCtx, argv: Buffer[]): void | Promise<void> {
   const sub = argv[1]!.toString('latin1').toLowerCase();
   if (sub === 'get') return configGet(c, argv);
   if (sub === 'set') return configSet(c, argv);
-  if (sub === 'rewrite' || sub === 'resetstat') {
-    return c.out.error(`ERR CONFIG ${sub.toUpperCase()} is not supported by slotkv`);
-  }
+  if (sub === 'resetstat') return resetStat(c, argv);
+  if (sub === 'rewrite') return c.out.error('ERR CONFIG REWRITE is not supported by slotkv');
   c.out.error(errUnknownSubcommand(argv[1]!.toString('latin1'), 'config'));
 }
 
@@ -45,6 +44,22 @@ async function configSet(c: ConnCtx, argv: Buffer[]): Promise<void> {
   c.out.ok();
 }
 
+// CONFIG RESETSTAT: INFO's counters back to 0, on every shard and for the connections.
+async function resetStat(c: ConnCtx, argv: Buffer[]): Promise<void> {
+  if (argv.length !== 2) return c.out.error(errWrongArgs('config|resetstat'));
+  await c.fanOut(['slotkv-resetstat']);
+  c.server.resetStats();
+  c.out.ok();
+}
+
+// slotkv-resetstat: this shard's part of CONFIG RESETSTAT.
+function resetStatShardCommand(x: ExecCtx): void {
+  x.stats.commandsProcessed = 0;
+  x.stats.expiredKeys = 0;
+  for (const db of x.dbs) db.hits = db.misses = 0;
+  x.out.ok();
+}
+
 // slotkv-config-set name value [name value ...]: CONFIG SET's changes that shards act on.
 function configSetShardCommand(x: ExecCtx, argv: Buffer[]): void {
   let threshold = x.slowlog.thresholdUs;
@@ -67,4 +82,5 @@ function configSetShardCommand(x: ExecCtx, argv: Buffer[]): void {
 export const CONFIG_COMMANDS: readonly CommandSpec[] = [
   connCmd('config', -2, ADMIN | NOSCRIPT | LOADING | STALE, configCommand),
   cmd('slotkv-config-set', -3, ADMIN | INTERNAL, 0, 0, 0, configSetShardCommand, { runsOn: RunsOn.ALL }),
+  cmd('slotkv-resetstat', 1, ADMIN | INTERNAL, 0, 0, 0, resetStatShardCommand, { runsOn: RunsOn.ALL }),
 ];

@@ -99,6 +99,7 @@ function dbsizeCommand(ctx: ExecCtx): void {
 // RANDOMKEY
 function randomkeyCommand(ctx: ExecCtx): void {
   const db = ctx.db;
+  db.countsReads = false; // Redis counts no keyspace hits or misses for RANDOMKEY
   // An expired pick is deleted by lookup(), so every miss shrinks the db and the loop ends.
   while (db.size > 0) {
     const keys = db.slotKeys(randomNonEmptySlot(db));

@@ -111,6 +111,8 @@ function infoShardCommand(x: ExecCtx): void {
     `used_memory:${isMainThread ? 0 : threadMemory()}`,
     `commands:${x.stats.commandsProcessed}`,
     `expired_keys:${x.stats.expiredKeys}`,
+    `keyspace_hits:${x.dbs.reduce((n, db) => n + db.hits, 0)}`,
+    `keyspace_misses:${x.dbs.reduce((n, db) => n + db.misses, 0)}`,
     `log_offset:${x.persistence.logOffset()}`,
     `saving:${x.persistence.saving() ? 1 : 0}`,
     `last_save:${Math.floor(x.persistence.lastSaveMs() / 1000)}`,
@@ -131,7 +133,13 @@ function infoCommand(c: ConnCtx, argv: Buffer[]): void {
   const sections = c.server.infoSections();
   sections.set('memory', `used_memory:${sum('used_memory') + threadMemory()}\r\nused_memory_rss:${memoryUsage().rss}`);
   const stats = sections.get('stats') ?? '';
-  sections.set('stats', `${stats}\r\ntotal_commands_processed:${sum('commands')}\r\nexpired_keys:${sum('expired_keys')}`);
+  sections.set('stats', [
+    stats,
+    `total_commands_processed:${sum('commands')}`,
+    `expired_keys:${sum('expired_keys')}`,
+    `keyspace_hits:${sum('keyspace_hits')}`,
+    `keyspace_misses:${sum('keyspace_misses')}`,
+  ].join('\r\n'));
   const config = c.server.config;
   sections.set('persistence', [
     'loading:0',

@@ -156,7 +156,7 @@ export const SNAPSHOT_DONE_KEY = '\u0000snapshot-done';
 export interface ShardStats {
   commandsProcessed: number;
   expiredKeys: number;
-  /** Write-log records produced so far. */
+  /** Write-log records produced so far (not a statistic: CONFIG RESETSTAT leaves it). */
   logRecords: number;
 }
 
@@ -265,6 +265,8 @@ export interface ConnServerInfo {
   lookup(name: string): CommandSpec | undefined;
   /** INFO sections the connection thread knows (server, clients ...). */
   infoSections(): Map<string, string>;
+  /** CONFIG RESETSTAT: zeroes the connection counters INFO stats shows. */
+  resetStats(): void;
 }
 
 /**

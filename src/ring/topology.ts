@@ -20,6 +20,8 @@ export const GAUGE_TOTAL_CONNECTIONS = 1;
 export const GAUGE_REJECTED_CONNECTIONS = 2;
 export const GAUGE_BLOCKED_CLIENTS = 3;
 export const GAUGE_MONITORS = 4;
+/** GAUGE_TOTAL_CONNECTIONS at the last CONFIG RESETSTAT (the total also numbers clients). */
+export const GAUGE_CONNECTIONS_AT_RESET = 5;
 const GAUGE_COUNT = 8;
 
 export const CONTROL_STOP = 0; // set once: shards finish their batch and exit

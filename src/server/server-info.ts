@@ -5,7 +5,13 @@
 import { arch, platform, release } from 'node:os';
 import { COMMANDS, lookupCommand } from '../commands/index.ts';
 import type { ConnServerInfo } from '../commands/table.ts';
-import { GAUGE_BLOCKED_CLIENTS, GAUGE_CONNECTED_CLIENTS, GAUGE_REJECTED_CONNECTIONS, GAUGE_TOTAL_CONNECTIONS } from '../ring/topology.ts';
+import {
+  GAUGE_BLOCKED_CLIENTS,
+  GAUGE_CONNECTED_CLIENTS,
+  GAUGE_CONNECTIONS_AT_RESET,
+  GAUGE_REJECTED_CONNECTIONS,
+  GAUGE_TOTAL_CONNECTIONS,
+} from '../ring/topology.ts';
 
 export const VERSION = '0.1.0';
 /** The Redis version slotkv answers as: clients pick features by it. */
@@ -77,11 +83,15 @@ export function serverInfoFor(data: ServerInfoData): ConnServerInfo {
         [
           'stats',
           lines([
-            ['total_connections_received', Atomics.load(gauges, GAUGE_TOTAL_CONNECTIONS) >>> 0],
+            ['total_connections_received', (Atomics.load(gauges, GAUGE_TOTAL_CONNECTIONS) - Atomics.load(gauges, GAUGE_CONNECTIONS_AT_RESET)) >>> 0],
             ['rejected_connections', Atomics.load(gauges, GAUGE_REJECTED_CONNECTIONS)],
           ]),
         ],
       ]);
+    },
+    resetStats() {
+      Atomics.store(gauges, GAUGE_CONNECTIONS_AT_RESET, Atomics.load(gauges, GAUGE_TOTAL_CONNECTIONS));
+      Atomics.store(gauges, GAUGE_REJECTED_CONNECTIONS, 0);
     },
   };
 }

@@ -106,9 +106,25 @@ export class Db {
   beforeClear: (() => void) | null = null;
   writing = false;
 
+  /**
+   * INFO's keyspace_hits and keyspace_misses: the lookups of read-only commands, as Redis
+   * counts its lookupKeyRead calls. The shard sets countsReads before each command.
+   */
+  countsReads = false;
+  hits = 0;
+  misses = 0;
+
+  private countRead(found: boolean): boolean {
+    if (this.countsReads) {
+      if (found) this.hits++;
+      else this.misses++;
+    }
+    return found;
+  }
+
   /** The live value of key, deleting it first if it has expired (lazy expiry); counts as an access. */
   lookup(key: string): Value | undefined {
-    if (!this.findLive(key)) return undefined;
+    if (!this.countRead(this.findLive(key))) return undefined;
     this.tables.setClock(this.foundGroup, this.found, this.clock());
     return this.tables.valueOf(this.foundGroup, this.found);
   }
@@ -129,7 +145,7 @@ export class Db {
     if (this.beforeChange !== null && this.writing) {
       return this.lookup(latin1(bytes, start, end)) !== undefined; // it leaves the entry found
     }
-    if (!this.findAnyBytes(bytes, start, end, slot) || !this.alive(this.foundGroup, this.found)) return false;
+    if (!this.countRead(this.findAnyBytes(bytes, start, end, slot) && this.alive(this.foundGroup, this.found))) return false;
     this.tables.setClock(this.foundGroup, this.found, this.clock());
     return true;
   }
@@ -153,7 +169,7 @@ export class Db {
 
   /** Like lookup() but leaves the access time alone (OBJECT, as Redis's LOOKUP_NOTOUCH). */
   peek(key: string): Value | undefined {
-    return this.findLive(key) ? this.tables.valueOf(this.foundGroup, this.found) : undefined;
+    return this.countRead(this.findLive(key)) ? this.tables.valueOf(this.foundGroup, this.found) : undefined;
   }
 
   /** Seconds since key was last read or written (OBJECT IDLETIME); 0 for a missing key. */

@@ -7,7 +7,7 @@
  */
 import { COMMANDS, lookupCommand } from '../commands/index.ts';
 import { NULL_ARRAY, ReplyWriter } from '../commands/replies.ts';
-import { forEachKeyIndex, newShardStats, RunsOn, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
+import { forEachKeyIndex, newShardStats, READONLY, RunsOn, SNAPSHOT_DONE_KEY, WRITE, type CommandSpec, type ExecCtx, type ShardStats } from '../commands/table.ts';
 import { ByteRing } from '../ring/byte-ring.ts';
 import { getU32, putU32 } from '../ring/bytes.ts';
 import { CANCEL_BLOCKED, LOG_COMMAND, REQUEST_HEADER_BYTES, RequestArgs, requestCmdId, requestDb, requestSlot1, writeArgs,
@@ -327,6 +327,8 @@ export class Shard {
       for (const db of this.dbs) db.writing = writing;
     }
     let argv = given;
+    const db = ctx.db;
+    db.countsReads = (spec.flags & READONLY) !== 0;
     try {
       if (argv === null && (spec.direct === undefined || !spec.direct(ctx, this.args))) argv = this.args.views(this.argv);
       if (argv !== null) spec.handler!(ctx, argv);
@@ -337,6 +339,7 @@ export class Shard {
       out.error(`ERR internal error in '${spec.name}': ${(err as Error).message}`);
       console.error(`shard ${this.id}: ${spec.name} failed:`, err);
     }
+    db.countsReads = false; // lookups outside commands (serving a blocked pop ...) are not reads
     if (this.slowlog.enabled) this.timeCommand(spec, argv);
     if (ctx.dirty > 0 && !this.propagated) this.appendLog(dbIndex, argv);
     if (ctx.dirty > 0 && this.watches.size > 0) this.touchWatched(spec, argv ?? this.args.views(this.argv), dbIndex);

@@ -4,9 +4,12 @@
  * Directives slotkv fixes at startup (appendonly, port ...) are left out, since Redis changes
  * those at runtime; integration/config.test.ts checks that the runtime ones take effect.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useDifferential } from '../helpers/differential.ts';
 import { SLOTKV_CONFIGS } from '../helpers/servers.ts';
+
+/** RANDOMKEY picks at random: any bulk reply will do. */
+const anyKey = (_ref: Buffer, sub: Buffer) => (sub[0] === 0x24 ? undefined : 'not a bulk reply');
 
 describe.each(SLOTKV_CONFIGS)('CONFIG matches redis-server ($name)', (config) => {
   const s = useDifferential(config);
@@ -70,4 +73,23 @@ describe.each(SLOTKV_CONFIGS)('CONFIG matches redis-server ($name)', (config) =>
       ['CONFIG', 'SET', 'loglevel', 'notice', 'slowlog-max-len', '128', 'slowlog-log-slower-than', '10000'],
       ['CONFIG', 'GET', 'timeout'],
     ]));
+
+  it('CONFIG RESETSTAT zeroes the keyspace hits and misses, which count read-only lookups as Redis does', async () => {
+    await s.d.run([
+      ['CONFIG', 'RESETSTAT', 'x'],
+      ['CONFIG', 'RESETSTAT'],
+      ['SET', 'a', '1'], ['RPUSH', 'l', 'x'], ['SADD', '{l}s', 'm'],
+      ['GET', 'a'], ['GET', 'nosuch'], ['MGET', 'a', 'b', 'c'], ['EXISTS', 'a', 'nosuch'], ['TYPE', 'a'], ['TYPE', 'nosuch'],
+      ['TTL', 'nosuch'], ['STRLEN', 'a'], ['HGET', 'h', 'f'], ['LRANGE', 'l', '0', '-1'], ['SCARD', '{l}s'],
+      ['SISMEMBER', '{l}s', 'm'], ['GET', 'l'], ['INCR', 'a'], ['DEL', 'nosuch'], ['DBSIZE'],
+      { cmd: ['RANDOMKEY'], compare: anyKey },
+    ]);
+    const [ref, sub] = await s.d.check({ cmd: ['INFO', 'stats'], compare: () => undefined }); // fields compared below
+    const field = (info: Buffer, name: string) => new RegExp(`\\r\\n${name}:(\\d+)\\r\\n`).exec(info.toString())?.[1];
+    for (const name of ['keyspace_hits', 'keyspace_misses']) {
+      expect(field(sub, name), name).toBe(field(ref, name));
+      expect(field(ref, name), name).toBeDefined();
+    }
+    expect(field(ref, 'keyspace_hits')).not.toBe('0');
+  });
 });

@@ -69,6 +69,21 @@ describe.each(SLOTKV_CONFIGS)('CONFIG SET takes effect ($name)', (config) => {
     closeAll([admin, next, ...kept]);
   });
 
+  it('CONFIG RESETSTAT zeroes the counters of every shard and the connection counts', async () => {
+    const c = await RespClient.connect(server.port);
+    for (let i = 0; i < 20; i++) await c.call('GET', `stat:${i}`);
+    const stat = async (name: string) => Number(new RegExp(`\\r\\n${name}:(\\d+)\\r\\n`).exec(text(await c.call('INFO', 'stats')))![1]);
+    expect(await stat('keyspace_misses')).toBeGreaterThanOrEqual(20);
+    expect(text(await c.call('CONFIG', 'RESETSTAT'))).toBe('+OK\r\n');
+    expect(await stat('keyspace_misses')).toBe(0);
+    expect(await stat('total_connections_received')).toBe(0);
+    expect(await stat('total_commands_processed')).toBeLessThan(10); // the INFO calls since
+    const other = await RespClient.connect(server.port);
+    expect(text(await other.call('PING'))).toBe('+PONG\r\n');
+    expect(await stat('total_connections_received')).toBe(1);
+    closeAll([c, other]);
+  });
+
   it('slowlog-log-slower-than and slowlog-max-len reach every shard', async () => {
     const c = await RespClient.connect(server.port);
     const keys = Array.from({ length: 8 }, (_, i) => `slow:${i}`);
