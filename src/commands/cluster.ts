@@ -5,7 +5,8 @@
  * none and after its timeout otherwise (0: never, as Redis's WAIT blocks until a replica acks).
  */
 import { ERR_NOT_INTEGER, errUnknownSubcommand, errWrongArgs } from './replies.ts';
-import { ADMIN, connCmd, FAST, NOSCRIPT, STALE, type CommandSpec, type ConnCtx } from './table.ts';
+import { ADMIN, connCmd, FAST, NOSCRIPT, type CommandSpec, type ConnCtx } from './table.ts';
+import { string2ll } from '../shard/types/string.ts';
 
 const ERR_NO_CLUSTER = 'ERR This instance has cluster support disabled';
 const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
@@ -34,24 +35,17 @@ function noClusterCommand(c: ConnCtx): void {
   c.out.error(ERR_NO_CLUSTER);
 }
 
-/** A 64-bit integer as Redis's string2ll reads it, or undefined. */
-function parseLong(text: string): number | undefined {
-  if (!/^(0|-?[1-9]\d{0,18})$/.test(text)) return undefined;
-  const n = BigInt(text);
-  return n >= -(2n ** 63n) && n < 2n ** 63n ? Number(n) : undefined;
-}
-
 // WAIT numreplicas timeout
 function waitCommand(c: ConnCtx, argv: Buffer[]): void | Promise<void> {
-  const replicas = parseLong(argv[1]!.toString('latin1'));
+  const replicas = string2ll(argv[1]!);
   if (replicas === undefined) return c.out.error(ERR_NOT_INTEGER);
-  const timeoutMs = parseLong(argv[2]!.toString('latin1'));
+  const timeoutMs = string2ll(argv[2]!);
   if (timeoutMs === undefined) return c.out.error(ERR_TIMEOUT_NOT_INTEGER);
   if (timeoutMs < 0) return c.out.error(ERR_TIMEOUT_NEGATIVE);
   if (replicas <= 0) return c.out.integer(0);
   const acked = new Promise<void>((resolve) => {
     // Past a timer's reach (~24.8 days) is as good as never.
-    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) setTimeout(resolve, timeoutMs);
+    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) setTimeout(resolve, Number(timeoutMs));
   });
   return acked.then(() => c.out.integer(0));
 }

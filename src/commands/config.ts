@@ -1,16 +1,17 @@
 /**
- * CONFIG GET | SET | RESETSTAT. GET answers from the connection thread's copy of every directive. SET checks
- * all its pairs first (src/config/runtime.ts), then applies them everywhere they act: shards
- * (the slow log's limits) through an internal command every shard runs, every connection thread
- * (requirepass, timeout, maxclients, and each thread's copy for GET) through the thread bus; it
- * answers OK once all have. RESETSTAT zeroes INFO's counters; REWRITE is not supported.
+ * CONFIG GET | SET | RESETSTAT. GET answers from the connection thread's copy of every
+ * directive. SET checks all its pairs first (src/config/runtime.ts), then applies them
+ * everywhere they act: shards (the slow log's limits) through an internal command every shard
+ * runs, every connection thread (requirepass, timeout, maxclients, and each thread's copy for
+ * GET) through the thread bus; it answers OK once all have. RESETSTAT zeroes INFO's counters;
+ * REWRITE is not supported.
  */
 import { parseConfigSet } from '../config/runtime.ts';
 import { stringMatch } from '../shard/glob.ts';
 import { errUnknownSubcommand, errWrongArgs } from './replies.ts';
 import { ADMIN, cmd, connCmd, INTERNAL, LOADING, NOSCRIPT, RunsOn, STALE, type CommandSpec, type ConnCtx, type ExecCtx } from './table.ts';
 
-// CONFIG GET pattern [pattern ...] | CONFIG SET name value [name value ...]
+// CONFIG GET pattern [pattern ...] | SET name value [name value ...] | RESETSTAT
 function configCommand(c: ConnCtx, argv: Buffer[]): void | Promise<void> {
   const sub = argv[1]!.toString('latin1').toLowerCase();
   if (sub === 'get') return configGet(c, argv);

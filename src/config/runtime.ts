@@ -6,6 +6,7 @@
  */
 import { DIRECTIVE_BY_NAME, type Directive } from './defaults.ts';
 import { parseBytes } from './config.ts';
+import { string2ll } from '../shard/types/string.ts';
 
 /** One validated change, its value in the form CONFIG GET shows it. */
 export interface ConfigChange {
@@ -16,22 +17,15 @@ export interface ConfigChange {
 
 const failed = (name: string, why: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
 
-/** Redis's string2ll: an optional minus, then digits with no leading zero; within 64 bits. */
-function parseInteger(text: string): bigint | undefined {
-  if (!/^(0|-?[1-9]\d*)$/.test(text)) return undefined;
-  const n = BigInt(text);
-  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
-}
-
 /** The value as CONFIG GET will show it, or Redis's error for it. */
 function readValue(dir: Directive, text: string): { value: string } | { error: string } {
   const outOfRange = (n: bigint) => dir.range !== undefined && (n < BigInt(dir.range[0]) || n > BigInt(dir.range[1]));
   const rangeError = () => ({ error: failed(dir.name, `argument must be between ${dir.range![0]} and ${dir.range![1]} inclusive`) });
   switch (dir.kind) {
     case 'int': {
-      const n = parseInteger(text);
+      const n = string2ll(text);
       if (n === undefined) return { error: failed(dir.name, "argument couldn't be parsed into an integer") };
-      return outOfRange(n) ? rangeError() : { value: String(n) };
+      return outOfRange(BigInt(n)) ? rangeError() : { value: String(n) };
     }
     case 'bytes': {
       const bytes = text.startsWith('-') ? undefined : parseBytes(text);
