@@ -1,8 +1,10 @@
 /**
- * CLIENT ID | GETNAME | SETNAME | INFO | LIST | KILL, MONITOR and SHUTDOWN. They run on the connection
- * thread; LIST and KILL cover every connection thread (src/server/clients.ts).
+ * CLIENT ID | GETNAME | SETNAME | INFO | LIST | KILL | PAUSE | UNPAUSE, MONITOR and SHUTDOWN.
+ * They run on the connection thread; LIST, KILL and PAUSE cover every connection thread
+ * (src/server/clients.ts, src/server/client-pause.ts).
  */
 import { ERR_SYNTAX, errUnknownSubcommand, errWrongArgs } from './replies.ts';
+import { string2ll } from '../shard/types/string.ts';
 import { ADMIN, connCmd, LOADING, NOSCRIPT, STALE, type ClientFilter, type CommandSpec, type ConnCtx } from './table.ts';
 
 const ERR_BAD_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
@@ -28,6 +30,7 @@ function killFilter(c: ConnCtx, args: Buffer[]): ClientFilter | string {
 }
 
 // CLIENT ID | GETNAME | SETNAME name | INFO | LIST [ID id ...] | KILL addr | KILL <filter> value ...
+// | PAUSE timeout [WRITE | ALL] | UNPAUSE
 async function clientCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
   const sub = argv[1]!.toString('latin1').toLowerCase();
   const argc = argv.length;
@@ -71,6 +74,24 @@ async function clientCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
       const killed = await c.clients.kill(filter);
       return c.out.integer(killed);
     }
+    case 'pause': {
+      if (argc < 3) break;
+      if (argc > 4) {
+        const given = argv[1]!.toString('latin1');
+        return c.out.error(`ERR unknown subcommand or wrong number of arguments for '${given}'. Try CLIENT HELP.`);
+      }
+      const timeoutMs = string2ll(argv[2]!);
+      if (timeoutMs === undefined) return c.out.error('ERR timeout is not an integer or out of range');
+      if (timeoutMs < 0) return c.out.error('ERR timeout is negative');
+      const mode = argc === 4 ? argv[3]!.toString('latin1').toLowerCase() : 'all';
+      if (mode !== 'all' && mode !== 'write') return c.out.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
+      await c.clients.pause(Date.now() + Number(timeoutMs), mode === 'write');
+      return c.out.ok();
+    }
+    case 'unpause':
+      if (argc !== 2) break;
+      await c.clients.unpause();
+      return c.out.ok();
     default:
       return c.out.error(errUnknownSubcommand(argv[1]!.toString('latin1'), 'client'));
   }

@@ -226,6 +226,9 @@ export interface ClientControl {
   list(filter: ClientFilter): Promise<string[]>;
   /** Closes every matching connection of the server; how many. */
   kill(filter: ClientFilter): Promise<number>;
+  /** CLIENT PAUSE: no connection's commands (or, writesOnly, no writes) run until untilMs. */
+  pause(untilMs: number, writesOnly: boolean): Promise<void>;
+  unpause(): Promise<void>;
 }
 
 export interface PubSubControl {

@@ -186,6 +186,8 @@ class ConnContext implements ConnCtx {
       line: () => clientLine(conn),
       list: (filter) => conn.thread.clients.list(filter),
       kill: (filter) => conn.thread.clients.kill(filter),
+      pause: (untilMs, writesOnly) => conn.thread.pause.pause(untilMs, writesOnly),
+      unpause: () => conn.thread.pause.unpause(),
     };
   }
 }

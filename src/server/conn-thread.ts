@@ -23,6 +23,7 @@ import { PubSubHub } from './pubsub.ts';
 import { ThreadBus } from './thread-bus.ts';
 import { Clients } from './clients.ts';
 import { Monitors } from './monitor.ts';
+import { ClientPause } from './client-pause.ts';
 import type { ConfigChange } from '../config/runtime.ts';
 import type { InlineShard } from '../shard/inline.ts';
 
@@ -68,6 +69,7 @@ export class ConnThread {
   readonly pubsub: PubSubHub;
   readonly clients: Clients;
   readonly monitors: Monitors;
+  readonly pause: ClientPause;
   /** Connections with output to write at the end of this batch; each has flushQueued set. */
   private toFlush: Connection[] = [];
   private flushing: Connection[] = [];
@@ -93,6 +95,7 @@ export class ConnThread {
     this.pubsub = new PubSubHub(this.bus);
     this.clients = new Clients(this.connections, this.bus);
     this.monitors = new Monitors(this.gauges, this.bus);
+    this.pause = new ClientPause(this.bus);
     this.setIdleTimeout(options.idleTimeout);
     this.bus.on(CONFIG_SET_TOPIC, (changes) => this.reconfigure(changes as ConfigChange[]));
     this.inline = options.inlineShard ?? null;

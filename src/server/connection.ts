@@ -55,6 +55,10 @@ export class Connection {
   closing = false;
   /** Set while reading is paused because too many commands wait (MAX_WAITING). */
   private readPaused = false;
+  /** Reads that arrived during a CLIENT PAUSE (copies), run when it ends. */
+  private heldReads: Buffer[] | null = null;
+  /** Under CLIENT PAUSE WRITE: the first write and every command after it (copies), in order. */
+  heldCommands: Buffer[][] | null = null;
   /** Blocking commands (BLPOP and friends) sent to a shard and not answered yet. */
   blockingWaits = 0;
   private readonly queue = new Denque<Pending>();
@@ -110,12 +114,42 @@ export class Connection {
 
   /** One read's bytes: valid only during the call (see read-buffer.ts). False: stop reading. */
   private onRead(chunk: Buffer): boolean {
+    if (this.heldReads !== null || this.thread.pause.pausesAll()) return this.holdRead(chunk);
     this.lastActive = performance.now();
     this.framer.feed(chunk);
     if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
+    if (this.heldCommands !== null) return false; // read on once the pause is over
     if (this.queue.length <= MAX_WAITING || this.waitsOnBlocking()) return true;
     this.readPaused = true;
     return false;
+  }
+
+  /** During a CLIENT PAUSE: keeps the read and stops reading (a paused client is not idle). */
+  private holdRead(chunk: Buffer): boolean {
+    this.lastActive = performance.now();
+    (this.heldReads ??= []).push(Buffer.from(chunk));
+    this.thread.pause.hold(this);
+    return false;
+  }
+
+  /** A command that must wait for CLIENT PAUSE WRITE to end (its args are copied). */
+  holdCommand(argv: Buffer[]): void {
+    (this.heldCommands ??= []).push(argv.map((a) => Buffer.from(a)));
+    this.thread.pause.hold(this);
+  }
+
+  /** The pause is over: runs what was held during it, then reads on. */
+  releaseHeld(): void {
+    const commands = this.heldCommands;
+    const reads = this.heldReads;
+    this.heldCommands = null;
+    this.heldReads = null;
+    if (this.closed) return;
+    for (const argv of commands ?? []) if (!this.closing) dispatch(this, argv);
+    let reading = true;
+    for (const chunk of reads ?? []) reading = this.onRead(chunk);
+    if (this.out.len > 0 || this.closing) this.thread.wantsFlush(this);
+    if (reading) this.socket.resume();
   }
 
   /** A reply made on this thread: written now if nothing is ahead of it, else queued. */

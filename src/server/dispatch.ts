@@ -18,7 +18,7 @@ import {
   errWrongArgs,
   ReplyWriter,
 } from '../commands/replies.ts';
-import { arityOk, BLOCKING, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, type CommandSpec } from '../commands/table.ts';
+import { arityOk, BLOCKING, forEachKeyIndex, INTERNAL, NOAUTH, RunsOn, WRITE, type CommandSpec } from '../commands/table.ts';
 import { NO_SLOT } from '../ring/codec.ts';
 import { SLOT_COUNT, slotOfBytes } from '../routing/slot.ts';
 import type { Connection } from './connection.ts';
@@ -46,6 +46,7 @@ function replyError(conn: Connection, message: string): void {
  */
 export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
   const spec = lookupByBytes(cmd.data, cmd.starts[0]!, cmd.ends[0]!);
+  if (mustWait(conn, spec)) return conn.holdCommand(cmd.views());
   if (spec !== undefined && plainContext(conn) && arityOk(spec, cmd.argc)) {
     if (spec.connDirect !== undefined && runConnDirect(conn, spec, cmd)) return;
     // inline-shard: MGET, MSET, DEL ... go to the one shard whole, so they run as framed too.
@@ -56,6 +57,16 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
     if (isSingleKey(spec, cmd.argc)) return dispatchSingleKey(conn, spec, cmd);
   }
   dispatch(conn, cmd.views(), spec);
+}
+
+/**
+ * Under CLIENT PAUSE WRITE, a command that may change data (or publish) waits, and so does every
+ * command of its client after it (src/server/client-pause.ts).
+ */
+function mustWait(conn: Connection, spec: CommandSpec | undefined): boolean {
+  if (conn.heldCommands !== null) return true;
+  if (spec === undefined || !conn.thread.pause.pausesWrites()) return false;
+  return (spec.flags & WRITE) !== 0 || spec.name === 'exec' || spec.name === 'publish';
 }
 
 /** No transaction, subscription, monitor or pending AUTH to consider for this connection. */
@@ -91,6 +102,7 @@ function dispatchSingleKey(conn: Connection, spec: CommandSpec, cmd: FramedArgs)
 
 /** Runs or sends one command; `found` is its row when the caller looked it up already. */
 export function dispatch(conn: Connection, argv: Buffer[], found = lookupByBytes(argv[0]!, 0, argv[0]!.length)): void {
+  if (mustWait(conn, found)) return conn.holdCommand(argv);
   const spec = route(conn, argv, found);
   // Monitors see a command once it has gone where it runs (SELECT's with its new db).
   if (spec !== undefined) conn.thread.monitors.feed(conn, spec.name, argv);
