@@ -1,7 +1,7 @@
 /**
- * CLIENT ID | GETNAME | SETNAME | INFO | LIST | KILL | PAUSE | UNPAUSE, MONITOR and SHUTDOWN.
- * They run on the connection thread; LIST, KILL and PAUSE cover every connection thread
- * (src/server/clients.ts, src/server/client-pause.ts).
+ * CLIENT ID | GETNAME | SETNAME | INFO | LIST | KILL | PAUSE | UNPAUSE | REPLY, MONITOR and
+ * SHUTDOWN. They run on the connection thread; LIST, KILL and PAUSE cover every connection
+ * thread (src/server/clients.ts, src/server/client-pause.ts).
  */
 import { ERR_SYNTAX, errUnknownSubcommand, errWrongArgs } from './replies.ts';
 import { string2ll } from '../shard/types/string.ts';
@@ -30,7 +30,7 @@ function killFilter(c: ConnCtx, args: Buffer[]): ClientFilter | string {
 }
 
 // CLIENT ID | GETNAME | SETNAME name | INFO | LIST [ID id ...] | KILL addr | KILL <filter> value ...
-// | PAUSE timeout [WRITE | ALL] | UNPAUSE
+// | PAUSE timeout [WRITE | ALL] | UNPAUSE | REPLY ON | OFF | SKIP
 async function clientCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
   const sub = argv[1]!.toString('latin1').toLowerCase();
   const argc = argv.length;
@@ -87,6 +87,14 @@ async function clientCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
       if (mode !== 'all' && mode !== 'write') return c.out.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
       await c.clients.pause(Date.now() + Number(timeoutMs), mode === 'write');
       return c.out.ok();
+    }
+    case 'reply': {
+      if (argc !== 3) break;
+      const mode = argv[2]!.toString('latin1').toLowerCase();
+      if (mode !== 'on' && mode !== 'off' && mode !== 'skip') return c.out.error(ERR_SYNTAX);
+      c.setReplyMode(mode);
+      // OFF and SKIP are not answered; ON is, even when replies were off.
+      return mode === 'on' ? c.out.ok() : undefined;
     }
     case 'unpause':
       if (argc !== 2) break;

@@ -208,6 +208,8 @@ export interface ConnCtx {
   clients: ClientControl;
   /** MONITOR: from now on this client receives every command the server processes. */
   startMonitor(): void;
+  /** CLIENT REPLY: whether this client's next replies are sent. */
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void;
 }
 
 /** Which connections CLIENT LIST / KILL mean; every given field must match. */

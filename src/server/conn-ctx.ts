@@ -175,6 +175,10 @@ class ConnContext implements ConnCtx {
     return pubsubControl(this.conn, this.out);
   }
 
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void {
+    this.conn.setReplyMode(mode);
+  }
+
   startMonitor(): void {
     this.conn.monitoring = true;
     this.conn.thread.monitors.add(this.conn);

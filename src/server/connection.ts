@@ -8,7 +8,7 @@ import Denque from 'denque';
 import { ReplyWriter } from '../commands/replies.ts';
 import type { ConnThread } from './conn-thread.ts';
 import { dispatch, dispatchFramed } from './dispatch.ts';
-import { Framer } from './framer.ts';
+import { Framer, type FramedArgs } from './framer.ts';
 import { Pending } from './pending.ts';
 import { readIntoBuffer } from './read-buffer.ts';
 import { socketFd, writeDirect } from './direct-write.ts';
@@ -23,6 +23,11 @@ import type { Transaction, WatchState } from './transaction.ts';
  * the parked command, as Redis keeps reading a blocked client.
  */
 const MAX_WAITING = 4096;
+
+/** CLIENT REPLY modes. */
+const REPLY_ON = 0;
+const REPLY_OFF = 1;
+const REPLY_SKIP_NEXT = 2;
 
 export class Connection {
   readonly thread: ConnThread;
@@ -59,6 +64,12 @@ export class Connection {
   private heldReads: Buffer[] | null = null;
   /** Under CLIENT PAUSE WRITE: the first write and every command after it (copies), in order. */
   heldCommands: Buffer[][] | null = null;
+  /** CLIENT REPLY: ON, OFF, or SKIP (the next command's reply only). */
+  private replyMode = REPLY_ON;
+  /** Set by CLIENT REPLY ON run while replies were off or skipped: its own +OK goes out. */
+  private replyTurnedOn = false;
+  /** True while runWithoutReply() runs a command. */
+  private runningSilently = false;
   /** Blocking commands (BLPOP and friends) sent to a shard and not answered yet. */
   blockingWaits = 0;
   private readonly queue = new Denque<Pending>();
@@ -75,10 +86,14 @@ export class Connection {
     this.framer = new Framer(
       {
         command: (argv) => {
-          if (!this.closing) dispatch(this, argv);
+          if (this.closing) return;
+          if (this.replyMode === REPLY_ON) dispatch(this, argv);
+          else this.runWithoutReply(null, argv);
         },
         framedCommand: (cmd) => {
-          if (!this.closing) dispatchFramed(this, cmd);
+          if (this.closing) return;
+          if (this.replyMode === REPLY_ON) dispatchFramed(this, cmd);
+          else this.runWithoutReply(cmd, null);
         },
         protocolError: (message) => {
           const w = new ReplyWriter(message.length + 8);
@@ -130,6 +145,33 @@ export class Connection {
     (this.heldReads ??= []).push(Buffer.from(chunk));
     this.thread.pause.hold(this);
     return false;
+  }
+
+  /** CLIENT REPLY ON | OFF | SKIP. */
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void {
+    if (mode === 'on' && (this.replyMode !== REPLY_ON || this.runningSilently)) this.replyTurnedOn = true;
+    if (mode === 'skip' && this.replyMode === REPLY_OFF) return; // as in Redis: OFF stays OFF
+    this.replyMode = mode === 'on' ? REPLY_ON : mode === 'off' ? REPLY_OFF : REPLY_SKIP_NEXT;
+  }
+
+  /**
+   * Under CLIENT REPLY OFF or SKIP: runs a command and drops its reply, whether it was written
+   * at once (cut from the output) or comes later (its place in the queue marked silent).
+   */
+  private runWithoutReply(cmd: FramedArgs | null, argv: Buffer[] | null): void {
+    if (this.replyMode === REPLY_SKIP_NEXT) this.replyMode = REPLY_ON;
+    const outLen = this.out.len;
+    const queued = this.queue.length;
+    this.runningSilently = true;
+    if (cmd !== null) dispatchFramed(this, cmd);
+    else dispatch(this, argv!);
+    this.runningSilently = false;
+    if (this.replyTurnedOn) {
+      this.replyTurnedOn = false;
+      return;
+    }
+    if (this.queue.length === queued) this.out.len = outLen;
+    for (let i = queued; i < this.queue.length; i++) this.queue.peekAt(i)!.silent = true;
   }
 
   /** A command that must wait for CLIENT PAUSE WRITE to end (its args are copied). */
@@ -197,7 +239,7 @@ export class Connection {
   /** A shard's reply to `pending`: buf[start, end), valid only during the call. */
   onShardReply(pending: Pending, part: number, buf: Buffer, start: number, end: number): void {
     if (pending.blockedAt !== null) this.blockingWaits--;
-    if (this.queue.peekFront() === pending && pending.single) {
+    if (this.queue.peekFront() === pending && pending.single && !pending.silent) {
       // The common case: the head waited for exactly this reply; copy it straight out.
       this.out.rawRange(buf, start, end);
       this.queue.shift();
@@ -209,7 +251,7 @@ export class Connection {
 
   private releaseReady(): void {
     for (let head = this.queue.peekFront(); head?.reply; head = this.queue.peekFront()) {
-      this.out.raw(head.reply);
+      if (!head.silent) this.out.raw(head.reply);
       this.queue.shift();
     }
     this.resumeIfCaughtUp();

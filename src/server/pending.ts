@@ -18,6 +18,8 @@ export class Pending {
   firstReqId = 0;
   /** For a command that may block: where it went, so a disconnect can cancel it. */
   blockedAt: { shard: number; reqId: number } | null = null;
+  /** CLIENT REPLY OFF or SKIP: the reply is dropped instead of sent. */
+  silent = false;
   /** The reply bytes once complete; null while parts are outstanding. */
   reply: Buffer | null = null;
   /** Replies of a multi-part command, by part; null for single-part ones (the common case). */
