@@ -11,6 +11,7 @@ import { LIST_COMMANDS } from './lists.ts';
 import { SERVER_COMMANDS } from './server.ts';
 import { CONFIG_COMMANDS } from './config.ts';
 import { CLUSTER_COMMANDS } from './cluster.ts';
+import { DEBUG_COMMANDS } from './debug.ts';
 import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { BACKUP_COMMANDS } from './backup.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SERVER_COMMANDS,
   ...CONFIG_COMMANDS,
   ...CLUSTER_COMMANDS,
+  ...DEBUG_COMMANDS,
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...BACKUP_COMMANDS,

@@ -164,6 +164,8 @@ export const newShardStats = (): ShardStats => ({ commandsProcessed: 0, expiredK
 
 export interface ShardConfig {
   protoMaxBulkLen: number;
+  /** Keys expire in the background too, not only when touched (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpire: boolean;
 }
 
 export type ShardHandler = (ctx: ExecCtx, argv: Buffer[]) => void;
@@ -208,6 +210,8 @@ export interface ConnCtx {
   clients: ClientControl;
   /** MONITOR: from now on this client receives every command the server processes. */
   startMonitor(): void;
+  /** True when the client connected from a loopback address (DEBUG under enable-debug-command local). */
+  readonly fromLoopback: boolean;
   /** CLIENT REPLY: whether this client's next replies are sent. */
   setReplyMode(mode: 'on' | 'off' | 'skip'): void;
 }

@@ -81,7 +81,8 @@ export const DIRECTIVES: readonly Directive[] = [
   d('rdbchecksum', 'bool', 'yes', { inert: true, runtime: 'stored' }),
   d('supervised', 'enum', 'no', { values: ['no', 'upstart', 'systemd', 'auto'], inert: true }),
   d('always-show-logo', 'bool', 'no', { inert: true }),
-  d('enable-debug-command', 'string', 'no', { inert: true }),
+  // DEBUG: refused (no, Redis 7.0's default), allowed (yes), or allowed from loopback (local).
+  d('enable-debug-command', 'enum', 'no', { values: ['no', 'yes', 'local'] }),
 ];
 
 export const DIRECTIVE_BY_NAME = new Map(DIRECTIVES.map((x) => [x.name, x]));

@@ -175,6 +175,11 @@ class ConnContext implements ConnCtx {
     return pubsubControl(this.conn, this.out);
   }
 
+  get fromLoopback(): boolean {
+    const address = this.conn.socket.remoteAddress ?? '';
+    return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+  }
+
   setReplyMode(mode: 'on' | 'off' | 'skip'): void {
     this.conn.setReplyMode(mode);
   }

@@ -98,7 +98,7 @@ export class Shard {
         shard.propagated = true;
         shard.appendLog(this.dbIndex, args);
       },
-      config: { protoMaxBulkLen: opts.protoMaxBulkLen },
+      config: { protoMaxBulkLen: opts.protoMaxBulkLen, activeExpire: true },
       shardId: opts.id,
       ownsSlot: (slot) => this.slotTable[slot] === this.id,
       stats: this.stats,
@@ -551,6 +551,7 @@ export class Shard {
   private cron(now: number): void {
     this.nextCronAt = now + this.cronIntervalMs;
     this.persistence.cron(now);
+    if (!this.ctx.config.activeExpire) return;
     this.stats.expiredKeys += activeExpireCycle(this.dbs, now, (dbIndex, key) => this.expired(dbIndex, key));
   }
 }

@@ -46,7 +46,7 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
           propagated = true;
           shard.log.push(effect.map((e) => (typeof e === 'string' ? e : Buffer.from(e).toString('latin1'))));
         },
-        config: { protoMaxBulkLen: 512 * 1024 * 1024 },
+        config: { protoMaxBulkLen: 512 * 1024 * 1024, activeExpire: true },
         shardId: 0,
         ownsSlot: (slot) => shard.ownsSlot(slot),
         stats: newShardStats(),

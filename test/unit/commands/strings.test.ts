@@ -174,7 +174,7 @@ describe('APPEND, STRLEN, SETRANGE, GETRANGE', () => {
     run('SET', 'k', 'x'.repeat(10));
     const ctxRun = (args: string[]) => {
       const out = shard.run((ctx, argv) => {
-        ctx.config = { protoMaxBulkLen: 12 };
+        ctx.config = { protoMaxBulkLen: 12, activeExpire: true };
         spec('append').handler!(ctx, argv);
       }, args);
       return out.toString('latin1');
