@@ -12,6 +12,7 @@ import { SERVER_COMMANDS } from './server.ts';
 import { CONFIG_COMMANDS } from './config.ts';
 import { CLUSTER_COMMANDS } from './cluster.ts';
 import { DEBUG_COMMANDS } from './debug.ts';
+import { SCRIPTING_COMMANDS } from './scripting.ts';
 import { ZSET_COMMANDS } from './zsets.ts';
 import { PERSISTENCE_COMMANDS } from './persistence.ts';
 import { BACKUP_COMMANDS } from './backup.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...CONFIG_COMMANDS,
   ...CLUSTER_COMMANDS,
   ...DEBUG_COMMANDS,
+  ...SCRIPTING_COMMANDS,
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...BACKUP_COMMANDS,

@@ -13,6 +13,7 @@
 import type { ReplyWriter } from './replies.ts';
 import type { Db } from '../shard/keyspace.ts';
 import type { ConfigChange } from '../config/runtime.ts';
+import type { ScriptCall, ScriptEngine } from '../shard/scripting.ts';
 import type { SlowLog } from '../shard/slowlog.ts';
 import type { RequestArgs } from '../ring/codec.ts';
 import type { FramedArgs } from '../server/framer.ts';
@@ -115,6 +116,13 @@ export interface ExecCtx {
    * command answers nil instead of waiting, as in Redis), and logs their effects as one record.
    */
   execTransaction(commands: readonly Buffer[][]): void;
+  /** This shard's Lua engine, made on first use (EVAL). */
+  scripts(): ScriptEngine;
+  /**
+   * Runs a script: body gets a function that runs one command here and returns its reply's
+   * bytes (a blocking command answers nil); the script's writes are logged as one record.
+   */
+  runScript(body: (call: ScriptCall) => void): void;
   /** WATCHed keys on this shard, per client. */
   watches: WatchControl;
   /** SWAPDB: exchanges two of this shard's databases (a running snapshot is finished first). */
@@ -202,6 +210,13 @@ export interface ConnCtx {
   shardReplies?: readonly Buffer[];
   /** Sends a command (usually an INTERNAL one) to every shard; resolves with their replies. */
   fanOut(args: readonly (string | Buffer)[]): Promise<Buffer[]>;
+  /**
+   * Sends a command (usually an INTERNAL one) to the shard that owns slot (-1: the first shard),
+   * outside the client's reply queue; resolves with its reply.
+   */
+  askShard(slot: number, args: readonly (string | Buffer)[]): Promise<Buffer>;
+  /** The scripts EVAL and SCRIPT LOAD have seen, on every connection thread. */
+  readonly scripts: ScriptControl;
   /** CONFIG SET: applies the changes on every connection thread; resolves once all have. */
   reconfigure(changes: readonly ConfigChange[]): Promise<void>;
   /** MULTI/EXEC/DISCARD/WATCH/UNWATCH on this connection; the last four reply by themselves. */
@@ -214,6 +229,13 @@ export interface ConnCtx {
   readonly fromLoopback: boolean;
   /** CLIENT REPLY: whether this client's next replies are sent. */
   setReplyMode(mode: 'on' | 'off' | 'skip'): void;
+}
+
+export interface ScriptControl {
+  get(sha: string): Buffer | undefined;
+  /** Records a script here and on every other connection thread; resolves once all have it. */
+  add(sha: string, body: Buffer): Promise<void>;
+  flush(): Promise<void>;
 }
 
 /** Which connections CLIENT LIST / KILL mean; every given field must match. */

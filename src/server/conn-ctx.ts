@@ -7,7 +7,7 @@
 import { lookupCommand } from '../commands/index.ts';
 import type { ConfigChange } from '../config/runtime.ts';
 import { ERR_CROSSSLOT, ReplyWriter } from '../commands/replies.ts';
-import type { ClientControl, ConnCtx, ConnServerInfo, PubSubControl, TransactionControl } from '../commands/table.ts';
+import type { ClientControl, ConnCtx, ConnServerInfo, PubSubControl, ScriptControl, TransactionControl } from '../commands/table.ts';
 import { unwatchRequest, watchRequest } from '../commands/transactions.ts';
 import { CONTROL_NO_SAVE } from '../ring/topology.ts';
 import { slotOfBytes } from '../routing/slot.ts';
@@ -161,6 +161,15 @@ class ConnContext implements ConnCtx {
     return fanOut(this.conn, args);
   }
 
+  askShard(slot: number, args: readonly (string | Buffer)[]): Promise<Buffer> {
+    const thread = this.conn.thread;
+    return ask(this.conn, [slot === -1 ? 0 : thread.slotTable[slot]!], args).then((parts) => parts[0]!);
+  }
+
+  get scripts(): ScriptControl {
+    return this.conn.thread.scripts;
+  }
+
   async reconfigure(changes: readonly ConfigChange[]): Promise<void> {
     const thread = this.conn.thread;
     thread.reconfigure(changes);
@@ -207,15 +216,20 @@ export function connCtx(conn: Connection, shardReplies: readonly Buffer[] | unde
 
 /** Sends args to every shard outside the client's reply queue; resolves with the replies. */
 function fanOut(conn: Connection, args: readonly (string | Buffer)[]): Promise<Buffer[]> {
+  return ask(conn, Array.from({ length: conn.thread.shardCount }, (_, s) => s), args);
+}
+
+/** Sends args to each of shards outside the client's reply queue; resolves with their replies. */
+function ask(conn: Connection, shards: readonly number[], args: readonly (string | Buffer)[]): Promise<Buffer[]> {
   const argv = args.map((a) => (typeof a === 'string' ? Buffer.from(a, 'latin1') : a));
   const spec = lookupCommand(argv[0]!.latin1Slice())!;
   const thread = conn.thread;
   return new Promise((resolve) => {
-    const pending = new Pending(thread.shardCount, spec, null, (parts) => {
+    const pending = new Pending(shards.length, spec, null, (parts) => {
       resolve(parts);
       return Buffer.alloc(0);
     });
-    for (let s = 0; s < thread.shardCount; s++) thread.send(s, conn, pending, s, spec, argv);
+    shards.forEach((shard, part) => thread.send(shard, conn, pending, part, spec, argv));
   });
 }
 

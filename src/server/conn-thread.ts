@@ -24,6 +24,7 @@ import { ThreadBus } from './thread-bus.ts';
 import { Clients } from './clients.ts';
 import { Monitors } from './monitor.ts';
 import { ClientPause } from './client-pause.ts';
+import { ScriptStore } from './script-store.ts';
 import type { ConfigChange } from '../config/runtime.ts';
 import type { InlineShard } from '../shard/inline.ts';
 
@@ -70,6 +71,7 @@ export class ConnThread {
   readonly clients: Clients;
   readonly monitors: Monitors;
   readonly pause: ClientPause;
+  readonly scripts: ScriptStore;
   /** Connections with output to write at the end of this batch; each has flushQueued set. */
   private toFlush: Connection[] = [];
   private flushing: Connection[] = [];
@@ -96,6 +98,7 @@ export class ConnThread {
     this.clients = new Clients(this.connections, this.bus);
     this.monitors = new Monitors(this.gauges, this.bus);
     this.pause = new ClientPause(this.bus);
+    this.scripts = new ScriptStore(this.bus);
     this.setIdleTimeout(options.idleTimeout);
     this.bus.on(CONFIG_SET_TOPIC, (changes) => this.reconfigure(changes as ConfigChange[]));
     this.inline = options.inlineShard ?? null;

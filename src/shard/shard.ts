@@ -19,6 +19,7 @@ import { BlockingRegistry, type Blocked } from './blocking.ts';
 import { WatchRegistry } from './watches.ts';
 import { encodeTransactionRecord } from '../commands/transactions.ts';
 import { SlowLog } from './slowlog.ts';
+import { ScriptEngine, type ScriptCall } from './scripting.ts';
 import { activeExpireCycle } from './expiry.ts';
 import { Db, keyString } from './keyspace.ts';
 import { List } from './types/list.ts';
@@ -57,6 +58,9 @@ export class Shard {
   private readonly watches = new WatchRegistry();
   /** While a transaction runs: the effects it will log as one record. */
   private txEffects: (readonly (Uint8Array | string)[])[] | null = null;
+  /** Made with the shard's first script: Lua and the scripts compiled here. */
+  private scriptEngine: ScriptEngine | null = null;
+  private scriptOut: ReplyWriter | null = null;
   readonly slowlog: SlowLog;
   /** Set when the running handler called ctx.block(): [keys, deadline]. */
   private parked: [readonly string[], number] | null = null;
@@ -109,6 +113,8 @@ export class Shard {
         shard.blocking.signal(this.dbIndex, key);
       },
       execTransaction: (commands) => this.runTransaction(commands),
+      scripts: () => (this.scriptEngine ??= new ScriptEngine()),
+      runScript: (body) => this.runScript(body),
       swapDbs: (a, b) => this.swapDbs(a, b),
       slowlog: this.slowlog,
       watches: {
@@ -368,10 +374,39 @@ export class Shard {
 
   /** Runs a transaction's commands and logs what they changed as one record. */
   private runTransaction(commands: readonly Buffer[][]): void {
+    this.asOneRecord(() => {
+      for (const argv of commands) this.runNested(argv);
+    });
+  }
+
+  /**
+   * A script's commands (EVAL): each runs as a transaction's does, its reply handed back to the
+   * script instead of written out; their writes are logged as one record.
+   */
+  private runScript(body: (call: ScriptCall) => void): void {
+    const ctx = this.ctx;
+    const out = ctx.out;
+    const scratch = (this.scriptOut ??= new ReplyWriter(256));
+    this.asOneRecord(() =>
+      body((argv) => {
+        scratch.reset();
+        ctx.out = scratch;
+        try {
+          this.runNested(argv);
+        } finally {
+          ctx.out = out;
+        }
+        return Buffer.from(scratch.view());
+      }),
+    );
+  }
+
+  /** Runs fn with the write log collecting its effects, then logs them as one record. */
+  private asOneRecord(fn: () => void): void {
     const outer = this.txEffects;
     this.txEffects = [];
     try {
-      for (const argv of commands) this.runNested(argv);
+      fn();
     } finally {
       const effects = this.txEffects;
       this.txEffects = outer;

@@ -59,6 +59,12 @@ export function fakeShard(now = 1_700_000_000_000): FakeShard {
         execTransaction: () => {
           throw new Error('execTransaction is not available on the fake shard');
         },
+        scripts: () => {
+          throw new Error('scripts are not available on the fake shard');
+        },
+        runScript: () => {
+          throw new Error('runScript is not available on the fake shard');
+        },
         watches: { watch: () => {}, unwatch: () => {}, isDirty: () => false },
         slowlog: new SlowLog(0, 1, -1, 0),
         swapDbs: (a, b) => {
