@@ -13,10 +13,12 @@ import { createRequire } from 'node:module';
 import type { ReplyWriter } from '../commands/replies.ts';
 
 type LuaState = object;
+/** fengari ships no types: its mirror of Lua's C API, loosely typed. */
+type LuaApi = Record<string, any>;
 interface Fengari {
-  lua: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  lauxlib: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  lualib: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  lua: LuaApi;
+  lauxlib: LuaApi;
+  lualib: LuaApi;
   to_luastring(s: string): Uint8Array;
 }
 
