@@ -1,14 +1,16 @@
 /**
  * A shard's Lua scripts (EVAL, EVALSHA), on fengari: Lua 5.3 in JavaScript, whose strings are
  * bytes, so keys and values pass through unchanged. The environment is Redis's: the base,
- * table, string and math libraries, `unpack`, a `redis` table (call, pcall, error_reply,
- * status_reply, sha1hex, log), KEYS and ARGV, and a global table that can be neither written
- * nor read where a name is missing. Replies convert both ways by Redis's rules, and errors read as Redis 7.0's.
+ * table, string and math libraries, bit, cjson (script-libs.lua), `unpack`, a `redis`
+ * table (call, pcall, error_reply, status_reply, sha1hex, log), KEYS and ARGV, and a global
+ * table that can be neither written nor read where a name is missing. Replies convert both
+ * ways by Redis's rules, and errors read as Redis 7.0's.
  *
  * The engine is made on a shard's first script (loading fengari costs ~40 ms), and compiled
  * scripts are kept by SHA1 until SCRIPT FLUSH.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ReplyWriter } from '../commands/replies.ts';
 
@@ -23,6 +25,9 @@ interface Fengari {
 }
 
 let fengari: Fengari | null = null;
+let libs: Uint8Array | null = null;
+/** cjson, written in Lua. */
+const libsSource = (): Uint8Array => (libs ??= readFileSync(new URL('./script-libs.lua', import.meta.url)));
 function loadFengari(): Fengari {
   return (fengari ??= createRequire(import.meta.url)('fengari') as Fengari);
 }
@@ -69,7 +74,9 @@ export class ScriptEngine {
       lua.lua_setfield(L, -2, f.to_luastring(name));
     }
     lua.lua_setglobal(L, f.to_luastring('redis'));
-    if (lauxlib.luaL_dostring(L, f.to_luastring(ENVIRONMENT)) !== 0) throw new Error('Lua environment failed to load');
+    this.openBit();
+    this.openCjson();
+    this.runChunk('=redis-env', f.to_luastring(ENVIRONMENT), 0, 0);
   }
 
   /** Compiles body under sha unless it is known; an error reply's text when it does not compile. */
@@ -111,6 +118,90 @@ export class ScriptEngine {
       this.writeReply(out, -1);
     }
     lua.lua_settop(L, 0);
+  }
+
+  /** Loads and runs a chunk with nargs arguments on the stack, leaving nresults. */
+  private runChunk(name: string, source: Uint8Array, nargs: number, nresults: number): void {
+    const { lua, lauxlib, to_luastring } = this.f;
+    const L = this.L;
+    if (lauxlib.luaL_loadbuffer(L, source, null, to_luastring(name)) !== 0) throw new Error(`${name}: ${lua.lua_tojsstring(L, -1)}`);
+    if (nargs > 0) lua.lua_insert(L, -1 - nargs);
+    if (lua.lua_pcall(L, nargs, nresults, 0) !== 0) throw new Error(`${name}: ${lua.lua_tojsstring(L, -1)}`);
+  }
+
+  /** bit, LuaBitOp's operations on signed 32-bit integers, which is what JavaScript's are. */
+  private openBit(): void {
+    const { lua, lauxlib, to_luastring } = this.f;
+    const L = this.L;
+    const arg = (i: number): number => Math.round(lauxlib.luaL_checknumber(L, i) as number) | 0;
+    const result = (n: number): number => {
+      lua.lua_pushinteger(L, n | 0);
+      return 1;
+    };
+    const fold = (op: (a: number, b: number) => number) => (): number => {
+      let r = arg(1);
+      for (let i = 2; i <= lua.lua_gettop(L); i++) r = op(r, arg(i));
+      return result(r);
+    };
+    const ops: Record<string, () => number> = {
+      tobit: () => result(arg(1)),
+      bnot: () => result(~arg(1)),
+      band: fold((a, b) => a & b),
+      bor: fold((a, b) => a | b),
+      bxor: fold((a, b) => a ^ b),
+      lshift: () => result(arg(1) << (arg(2) & 31)),
+      rshift: () => result(arg(1) >>> (arg(2) & 31)),
+      arshift: () => result(arg(1) >> (arg(2) & 31)),
+      rol: () => result((arg(1) << (arg(2) & 31)) | (arg(1) >>> (32 - (arg(2) & 31)))),
+      ror: () => result((arg(1) >>> (arg(2) & 31)) | (arg(1) << (32 - (arg(2) & 31)))),
+      bswap: () => {
+        const v = arg(1);
+        return result(((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24));
+      },
+      tohex: () => {
+        const n = lua.lua_isnoneornil(L, 2) ? 8 : arg(2);
+        const digits = Math.min(Math.abs(n), 8);
+        const hex = (arg(1) >>> 0).toString(16).padStart(8, '0').slice(8 - digits);
+        lua.lua_pushstring(L, to_luastring(n < 0 ? hex.toUpperCase() : hex));
+        return 1;
+      },
+    };
+    lua.lua_createtable(L, 0, Object.keys(ops).length);
+    for (const [name, fn] of Object.entries(ops)) this.setFunction(name, fn);
+    lua.lua_setglobal(L, to_luastring('bit'));
+  }
+
+  /**
+   * cjson: written in Lua (script-libs.lua); encode and decode are called through JavaScript
+   * functions so that an error names the script's line, as lua-cjson's C functions' errors do.
+   */
+  private openCjson(): void {
+    const { lua, lauxlib, to_luastring } = this.f;
+    const L = this.L;
+    lua.lua_pushjsfunction(L, (state: LuaState) => {
+      lua.lua_pushstring(state, to_luastring(formatG(lauxlib.luaL_checknumber(state, 1) as number, 14)));
+      return 1;
+    });
+    this.runChunk('=redis-libs', libsSource(), 1, 3); // null, encode, decode
+    const decode = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    const encode = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_createtable(L, 0, 3);
+    lua.lua_insert(L, -2);
+    lua.lua_setfield(L, -2, to_luastring('null'));
+    for (const [name, ref] of [['encode', encode], ['decode', decode]] as const) {
+      this.setFunction(name, (state) => {
+        lua.lua_rawgeti(state, lua.LUA_REGISTRYINDEX, ref);
+        lua.lua_insert(state, 1);
+        if (lua.lua_pcall(state, lua.lua_gettop(state) - 1, 1, 0) !== 0) {
+          lauxlib.luaL_where(state, 1);
+          lua.lua_insert(state, -2);
+          lua.lua_concat(state, 2);
+          return lua.lua_error(state);
+        }
+        return 1;
+      });
+    }
+    lua.lua_setglobal(L, to_luastring('cjson'));
   }
 
   private setFunction(name: string, fn: (L: LuaState) => number): void {
@@ -159,7 +250,7 @@ export class ScriptEngine {
           reply = errorReply('ERR Lua redis lib command arguments must be strings or integers');
           break;
         }
-        argv.push(Buffer.from(lua.lua_tolstring(L, i) as Uint8Array));
+        argv.push(t === lua.LUA_TNUMBER ? Buffer.from(this.numberText(L, i), 'latin1') : Buffer.from(lua.lua_tolstring(L, i) as Uint8Array));
       }
       reply ??= this.call!(argv);
     }
@@ -177,6 +268,12 @@ export class ScriptEngine {
     return 1;
   }
 
+  /** A number argument as Redis 7.0 writes it ("%.17g"), not as Lua 5.3 does ("2.0"). */
+  private numberText(L: LuaState, i: number): string {
+    const { lua } = this.f;
+    return lua.lua_isinteger(L, i) ? String(lua.lua_tointeger(L, i)) : formatG(lua.lua_tonumber(L, i) as number, 17);
+  }
+
   /** Pushes the RESP reply at buf[at] as a Lua value; returns where it ends. */
   private pushReply(L: LuaState, buf: Buffer, at: number): number {
     const { lua, to_luastring } = this.f;
@@ -190,9 +287,12 @@ export class ScriptEngine {
         lua.lua_pushlstring(L, line, line.length);
         lua.lua_setfield(L, -2, to_luastring(buf[at] === 0x2b ? 'ok' : 'err'));
         return next;
-      case 0x3a: // :
-        lua.lua_pushinteger(L, Number(line.latin1Slice()));
+      case 0x3a: { // : (fengari's integers are 32-bit: larger ones are floats, as in Lua 5.1)
+        const n = Number(line.latin1Slice());
+        if ((n | 0) === n) lua.lua_pushinteger(L, n);
+        else lua.lua_pushnumber(L, n);
         return next;
+      }
       case 0x24: { // $
         const len = Number(line.latin1Slice());
         if (len < 0) {
@@ -282,6 +382,17 @@ export class ScriptEngine {
     const line = /^user_script:(\d+):/.exec(message)?.[1] ?? '?';
     return `ERR ${message}${suffix(line)}`;
   }
+}
+
+/** C's printf("%.<precision>g", n): significant digits, trailing zeros dropped, exponent form past them. */
+export function formatG(n: number, precision: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf';
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
+  const [mantissa, exp] = n.toExponential(precision - 1).split('e') as [string, string];
+  const x = Number(exp);
+  const trim = (digits: string) => (digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits);
+  if (x < -4 || x >= precision) return `${trim(mantissa)}e${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
+  return trim(n.toFixed(Math.max(0, precision - 1 - x)));
 }
 
 /** An error reply as a script sees it: "-CODE message" with ERR as the code when none is given. */

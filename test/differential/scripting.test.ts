@@ -41,6 +41,27 @@ describe.each(SLOTKV_CONFIGS)('scripting matches redis-server ($name)', (config)
       ['GET', '{t}c'], ['LRANGE', '{t}l', '0', '-1'],
     ]));
 
+  it('has cjson and bit as Redis does, and passes numbers to redis.call in its format', () =>
+    s.d.run([
+      ...[
+        'cjson.encode({1,2,3})', 'cjson.encode({a={b={1}}})', 'cjson.encode({})', "cjson.encode('a/b\"c\\\\d\\n\\1')",
+        'cjson.encode(0.1)', 'cjson.encode(1/3)', 'cjson.encode(1e14)', 'cjson.encode(2^53)', 'cjson.encode(0.00001)',
+        'cjson.encode({1,nil,3})', 'cjson.encode({[1]=1,[3]=3,[10]=10})', 'cjson.encode(cjson.null)', 'cjson.encode(true)',
+        "cjson.decode('[1,2,{\"a\":\"b\"}]')[3].a", "cjson.decode('{\"a\":[1,2.5]}').a[2]", "tostring(cjson.decode('7'))",
+        "cjson.decode('null') == cjson.null", "cjson.decode('\"\\\\u00e9\\\\ud83d\\\\ude00\"')",
+        "cjson.encode(cjson.decode('{\"k\":[1,{\"x\":\"y\"}]}'))", "cjson.decode('[1,')", "cjson.decode('x')",
+        "cjson.decode('{\"a\":1,}')", "cjson.decode('[1 2]')", "cjson.decode('1 2')", 'cjson.encode(function() end)',
+        'cjson.encode({[true]=1})', 'cjson.encode({1,2,[20]=3})',
+        'bit.band(0xff, 0x0f)', 'bit.bor(1,2,4)', 'bit.bxor(5,3)', 'bit.bnot(0)', 'bit.lshift(1, 31)', 'bit.rshift(-1, 28)',
+        'bit.arshift(-256, 4)', 'bit.rol(0x12345678, 8)', 'bit.ror(0x12345678, 8)', 'bit.tohex(255)', 'bit.tohex(-1, -4)',
+        'bit.tobit(4294967297)', 'bit.bswap(0x12345678)',
+      ].map((expr) => evalOf(`return ${expr}`, 0)),
+      ...['3000000000', '2.5', '4/2', '1e20', '1/3', '0.00001'].flatMap((n) => [
+        evalOf(`return redis.call('set', KEYS[1], ${n})`, 1, '{t}num'), ['GET', '{t}num'],
+      ]),
+      evalOf("return redis.call('incrby', KEYS[1], 3000000000)", 1, '{t}big'),
+    ]));
+
   it("answers a script's errors with Redis 7.0's texts", () =>
     s.d.run([
       ['SET', '{t}s', 'x'],
