@@ -28,8 +28,25 @@ let fengari: Fengari | null = null;
 let libs: Uint8Array | null = null;
 /** cjson, written in Lua. */
 const libsSource = (): Uint8Array => (libs ??= readFileSync(new URL('./script-libs.lua', import.meta.url)));
+/**
+ * Loads fengari set to print numbers as Lua 5.1 (Redis's Lua) does: a whole float as 2, not
+ * 2.0 (LUA_COMPAT_FLOATSTRING, read from the environment as it loads), and any float with C's
+ * "%.14g" (its own number-to-string, which its other modules take when they load, differs).
+ */
 function loadFengari(): Fengari {
-  return (fengari ??= createRequire(import.meta.url)('fengari') as Fengari);
+  if (fengari !== null) return fengari;
+  const require = createRequire(import.meta.url);
+  const before = process.env.FENGARICONF;
+  process.env.FENGARICONF = JSON.stringify({ LUA_COMPAT_FLOATSTRING: true });
+  try {
+    require('fengari/src/defs.js'); // first, as fengari loads it: it and luaconf.js need each other
+    const luaconf = require('fengari/src/luaconf.js') as { lua_number2str: (n: number) => string };
+    luaconf.lua_number2str = (n) => formatG(n, 14);
+    return (fengari = require('fengari') as Fengari);
+  } finally {
+    if (before === undefined) delete process.env.FENGARICONF;
+    else process.env.FENGARICONF = before;
+  }
 }
 
 /** Runs one command for a script; its reply as RESP bytes. */
@@ -287,12 +304,9 @@ export class ScriptEngine {
         lua.lua_pushlstring(L, line, line.length);
         lua.lua_setfield(L, -2, to_luastring(buf[at] === 0x2b ? 'ok' : 'err'));
         return next;
-      case 0x3a: { // : (fengari's integers are 32-bit: larger ones are floats, as in Lua 5.1)
-        const n = Number(line.latin1Slice());
-        if ((n | 0) === n) lua.lua_pushinteger(L, n);
-        else lua.lua_pushnumber(L, n);
+      case 0x3a: // : a float, as every Lua 5.1 number is (fengari's integers are 32-bit and wrap)
+        lua.lua_pushnumber(L, Number(line.latin1Slice()));
         return next;
-      }
       case 0x24: { // $
         const len = Number(line.latin1Slice());
         if (len < 0) {

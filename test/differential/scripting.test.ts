@@ -60,6 +60,10 @@ describe.each(SLOTKV_CONFIGS)('scripting matches redis-server ($name)', (config)
         evalOf(`return redis.call('set', KEYS[1], ${n})`, 1, '{t}num'), ['GET', '{t}num'],
       ]),
       evalOf("return redis.call('incrby', KEYS[1], 3000000000)", 1, '{t}big'),
+      // Numbers print as Lua 5.1's do, and a counter past 2^31 does not wrap.
+      evalOf('return tostring(4/2)', 0), evalOf('return tostring(10/4)', 0), evalOf('return tostring(1e15)', 0),
+      evalOf('return tostring(2^53)', 0), evalOf("return 'item:' .. redis.call('incr', KEYS[1])", 1, '{t}id'),
+      evalOf("return tostring(redis.call('incrby', KEYS[1], 2147483647) + 1)", 1, '{t}wide'),
     ]));
 
   it("answers a script's errors with Redis 7.0's texts", () =>
