@@ -127,14 +127,15 @@ export class ScriptEngine {
     this.setArray('ARGV', args);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.compiled.get(sha)!);
     this.call = call;
-    const status = lua.lua_pcall(L, 0, 1, 0);
-    this.call = null;
-    if (status !== 0) {
-      out.error(this.errorText(sha));
-    } else {
-      this.writeReply(out, -1);
+    try {
+      if (lua.lua_pcall(L, 0, 1, 0) !== 0) out.error(this.errorText(sha));
+      else this.writeReply(out, -1);
+    } finally {
+      // Even when a command's handler threw through Lua (a bug the shard reports), the next
+      // script starts from an empty stack.
+      this.call = null;
+      lua.lua_settop(L, 0);
     }
-    lua.lua_settop(L, 0);
   }
 
   /** Loads and runs a chunk with nargs arguments on the stack, leaving nresults. */
