@@ -8,7 +8,7 @@
  * Inside a script, redis.call runs commands of the script's shard only: commands with keys
  * (each key in the script's slot), not those that answer for the whole server or a connection.
  */
-import { sha1hex, type ScriptCall } from '../shard/scripting.ts';
+import { errorReply, sha1hex, type ScriptCall } from '../shard/scripting.ts';
 import { string2ll } from '../shard/types/string.ts';
 import { slotOfBytes } from '../routing/slot.ts';
 import { lookupCommand } from './index.ts';
@@ -119,10 +119,6 @@ function checkedCall(slot: number, argv: Buffer[], call: ScriptCall): Buffer {
   }, argv);
   if (!local) return errorReply('ERR Script attempted to access a non local key in a cluster node');
   return call(argv);
-}
-
-function errorReply(message: string): Buffer {
-  return Buffer.from(`-${message}\r\n`, 'latin1');
 }
 
 // slotkv-script-load sha body: compiles it here (SCRIPT LOAD's syntax check).

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ReplyWriter } from '../commands/replies.ts';
+import { formatDouble, formatG } from './types/double.ts';
 
 type LuaState = object;
 /** fengari ships no types: its mirror of Lua's C API, loosely typed. */
@@ -289,7 +290,7 @@ export class ScriptEngine {
   /** A number argument as Redis 7.0 writes it ("%.17g"), not as Lua 5.3 does ("2.0"). */
   private numberText(L: LuaState, i: number): string {
     const { lua } = this.f;
-    return lua.lua_isinteger(L, i) ? String(lua.lua_tointeger(L, i)) : formatG(lua.lua_tonumber(L, i) as number, 17);
+    return lua.lua_isinteger(L, i) ? String(lua.lua_tointeger(L, i)) : formatDouble(lua.lua_tonumber(L, i) as number);
   }
 
   /** Pushes the RESP reply at buf[at] as a Lua value; returns where it ends. */
@@ -399,23 +400,13 @@ export class ScriptEngine {
   }
 }
 
-/** C's printf("%.<precision>g", n): significant digits, trailing zeros dropped, exponent form past them. */
-export function formatG(n: number, precision: number): string {
-  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const [mantissa, exp] = n.toExponential(precision - 1).split('e') as [string, string];
-  const x = Number(exp);
-  const trim = (digits: string) => (digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits);
-  if (x < -4 || x >= precision) return `${trim(mantissa)}e${x < 0 ? '-' : '+'}${String(Math.abs(x)).padStart(2, '0')}`;
-  return trim(n.toFixed(Math.max(0, precision - 1 - x)));
-}
-
 /** An error reply as a script sees it: "-CODE message" with ERR as the code when none is given. */
 function errorWithCode(text: Uint8Array): Buffer {
   const s = Buffer.from(text).latin1Slice().replace(/^-/, '');
   return Buffer.from(s.includes(' ') ? s : `ERR ${s}`, 'latin1');
 }
 
-function errorReply(message: string): Buffer {
+/** An error reply's bytes, as a command would have answered it. */
+export function errorReply(message: string): Buffer {
   return Buffer.from(`-${message}\r\n`, 'latin1');
 }

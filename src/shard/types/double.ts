@@ -122,18 +122,23 @@ export function string2d(s: Uint8Array): number | undefined {
   return r.value;
 }
 
-/**
- * "%.17g": 17 significant digits, trailing zeros dropped, exponent form below 1e-4 or from
- * 1e17. inf and -inf as Redis spells them.
- */
+/** "%.17g", the form Redis prints a double in. */
 export function formatDouble(d: number): string {
+  return formatG(d, 17);
+}
+
+/**
+ * C's "%.<precision>g": that many significant digits, trailing zeros dropped, exponent form
+ * below 1e-4 or from 1e<precision>. inf and -inf as Redis spells them.
+ */
+export function formatG(d: number, precision: number): string {
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const [digits, exp] = digits17(Math.abs(d));
+  const [digits, exp] = significantDigits(Math.abs(d), precision);
   const sign = d < 0 ? '-' : '';
-  if (exp < -4 || exp >= 17) {
+  if (exp < -4 || exp >= precision) {
     const mant = stripZeros(`${digits[0]}.${digits.slice(1)}`);
     return `${sign}${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
@@ -159,27 +164,27 @@ const TIE_SCALE = 2 ** 26;
 const FIVE_26 = 5n ** 26n;
 
 /**
- * 17 significant digits of x > 0, correctly rounded with ties to even as glibc's printf, and
- * the decimal exponent of the first. V8's toExponential rounds ties away from zero, and a tie
- * is only possible when x's exact expansion has 18 digits, which needs x = n / 2^k with k <= 26:
- * those few values take an exact BigInt path.
+ * `precision` significant digits of x > 0, correctly rounded with ties to even as glibc's
+ * printf, and the decimal exponent of the first. V8's toExponential rounds ties away from zero,
+ * and a tie is only possible when x's exact expansion ends one digit past them, which for a
+ * fraction needs x = n / 2^k with k <= 26: those few values take an exact BigInt path.
  */
-function digits17(x: number): [string, number] {
+function significantDigits(x: number, precision: number): [string, number] {
   if (!Number.isInteger(x) && Number.isInteger(x * TIE_SCALE)) {
     const exact = (BigInt(x * TIE_SCALE) * FIVE_26).toString(); // x * 10^26, an integer
     let exp = exact.length - 1 - 26;
-    if (exact.length <= 17) return [exact.padEnd(17, '0'), exp];
-    let kept = BigInt(exact.slice(0, 17));
-    const rest = exact.slice(17);
+    if (exact.length <= precision) return [exact.padEnd(precision, '0'), exp];
+    let kept = BigInt(exact.slice(0, precision));
+    const rest = exact.slice(precision);
     const half = '5'.padEnd(rest.length, '0');
     if (rest > half || (rest === half && (kept & 1n) === 1n)) kept++;
     let digits = kept.toString();
-    if (digits.length > 17) {
-      digits = digits.slice(0, 17);
+    if (digits.length > precision) {
+      digits = digits.slice(0, precision);
       exp++;
     }
     return [digits, exp];
   }
-  const e = x.toExponential(16);
-  return [e[0]! + e.slice(2, 18), Number(e.slice(19))];
+  const e = x.toExponential(precision - 1);
+  return [e[0]! + e.slice(2, precision + 1), Number(e.slice(precision + 2))];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatG } from '../../../src/shard/scripting.ts';
+import { formatG } from '../../../src/shard/types/double.ts';
 
 // Expected strings are C's printf of the same doubles (taken from Python's % operator).
 describe("formatG, C's %.<p>g for script numbers", () => {
