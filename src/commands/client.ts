@@ -3,8 +3,8 @@
  * SHUTDOWN. They run on the connection thread; LIST, KILL and PAUSE cover every connection
  * thread (src/server/clients.ts, src/server/client-pause.ts).
  */
-import { ERR_SYNTAX, errUnknownSubcommand, errWrongArgs } from './replies.ts';
-import { string2ll } from '../shard/types/string.ts';
+import { ERR_SYNTAX, errSubcommandSyntax, errUnknownSubcommand, errWrongArgs } from './replies.ts';
+import { timeoutMsOrReply } from './timeouts.ts';
 import { ADMIN, connCmd, LOADING, NOSCRIPT, STALE, type ClientFilter, type CommandSpec, type ConnCtx } from './table.ts';
 
 const ERR_BAD_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
@@ -76,16 +76,12 @@ async function clientCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
     }
     case 'pause': {
       if (argc < 3) break;
-      if (argc > 4) {
-        const given = argv[1]!.toString('latin1');
-        return c.out.error(`ERR unknown subcommand or wrong number of arguments for '${given}'. Try CLIENT HELP.`);
-      }
-      const timeoutMs = string2ll(argv[2]!);
-      if (timeoutMs === undefined) return c.out.error('ERR timeout is not an integer or out of range');
-      if (timeoutMs < 0) return c.out.error('ERR timeout is negative');
+      if (argc > 4) return c.out.error(errSubcommandSyntax(argv[1]!.toString('latin1'), 'client'));
+      const timeoutMs = timeoutMsOrReply(c.out, argv[2]!);
+      if (timeoutMs === undefined) return;
       const mode = argc === 4 ? argv[3]!.toString('latin1').toLowerCase() : 'all';
       if (mode !== 'all' && mode !== 'write') return c.out.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
-      await c.clients.pause(Date.now() + Number(timeoutMs), mode === 'write');
+      await c.clients.pause(Date.now() + timeoutMs, mode === 'write');
       return c.out.ok();
     }
     case 'reply': {

@@ -7,10 +7,9 @@
 import { ERR_NOT_INTEGER, errUnknownSubcommand, errWrongArgs } from './replies.ts';
 import { ADMIN, connCmd, FAST, NOSCRIPT, type CommandSpec, type ConnCtx } from './table.ts';
 import { string2ll } from '../shard/types/string.ts';
+import { timeoutMsOrReply } from './timeouts.ts';
 
 const ERR_NO_CLUSTER = 'ERR This instance has cluster support disabled';
-const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
-const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Redis 7.0's CLUSTER subcommands and their arities (COMMAND INFO cluster). */
@@ -39,13 +38,12 @@ function noClusterCommand(c: ConnCtx): void {
 function waitCommand(c: ConnCtx, argv: Buffer[]): void | Promise<void> {
   const replicas = string2ll(argv[1]!);
   if (replicas === undefined) return c.out.error(ERR_NOT_INTEGER);
-  const timeoutMs = string2ll(argv[2]!);
-  if (timeoutMs === undefined) return c.out.error(ERR_TIMEOUT_NOT_INTEGER);
-  if (timeoutMs < 0) return c.out.error(ERR_TIMEOUT_NEGATIVE);
+  const timeoutMs = timeoutMsOrReply(c.out, argv[2]!);
+  if (timeoutMs === undefined) return;
   if (replicas <= 0) return c.out.integer(0);
   const acked = new Promise<void>((resolve) => {
     // Past a timer's reach (~24.8 days) is as good as never.
-    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) setTimeout(resolve, Number(timeoutMs));
+    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) setTimeout(resolve, timeoutMs);
   });
   return acked.then(() => c.out.integer(0));
 }

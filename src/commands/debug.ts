@@ -4,6 +4,7 @@
  * holds every shard (no command that touches data runs meanwhile), and SET-ACTIVE-EXPIRE, which
  * turns the shards' background expiry off and on. Others answer Redis's unknown-subcommand error.
  */
+import { errSubcommandSyntax } from './replies.ts';
 import { ADMIN, cmd, connCmd, INTERNAL, LOADING, NOSCRIPT, RunsOn, STALE, type CommandSpec, type ConnCtx, type ExecCtx } from './table.ts';
 
 const ERR_NOT_ALLOWED =
@@ -31,7 +32,7 @@ async function debugCommand(c: ConnCtx, argv: Buffer[]): Promise<void> {
     await c.fanOut(['slotkv-debug', 'set-active-expire', on !== 0 ? '1' : '0']);
     return c.out.ok();
   }
-  c.out.error(`ERR unknown subcommand or wrong number of arguments for '${given}'. Try DEBUG HELP.`);
+  c.out.error(errSubcommandSyntax(given, 'debug'));
 }
 
 /** A shard's part of DEBUG: it sleeps (blocking its thread) or sets its background expiry. */

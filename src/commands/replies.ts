@@ -53,6 +53,10 @@ export const errInvalidExpire = (cmd: string): string =>
 export const errUnknownSubcommand = (sub: string, cmd: string): string =>
   `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`;
 
+/** A subcommand given arguments it does not take, or none that exists (Redis 7's wording). */
+export const errSubcommandSyntax = (sub: string, cmd: string): string =>
+  `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd.toUpperCase()} HELP.`;
+
 const INITIAL_CAPACITY = 16 * 1024;
 /** type byte + up to 10 digits (a u32) + CRLF: what header()'s fast path writes at most. */
 const MAX_HEADER_BYTES = 13;
