@@ -56,7 +56,7 @@ export function dispatchFramed(conn: Connection, cmd: FramedArgs): void {
     }
     if (isSingleKey(spec, cmd.argc)) return dispatchSingleKey(conn, spec, cmd);
   }
-  dispatch(conn, cmd.views(), spec);
+  routeAndMonitor(conn, cmd.views(), spec);
 }
 
 /**
@@ -103,6 +103,10 @@ function dispatchSingleKey(conn: Connection, spec: CommandSpec, cmd: FramedArgs)
 /** Runs or sends one command; `found` is its row when the caller looked it up already. */
 export function dispatch(conn: Connection, argv: Buffer[], found = lookupByBytes(argv[0]!, 0, argv[0]!.length)): void {
   if (mustWait(conn, found)) return conn.holdCommand(argv);
+  routeAndMonitor(conn, argv, found);
+}
+
+function routeAndMonitor(conn: Connection, argv: Buffer[], found: CommandSpec | undefined): void {
   const spec = route(conn, argv, found);
   // Monitors see a command once it has gone where it runs (SELECT's with its new db).
   if (spec !== undefined) conn.thread.monitors.feed(conn, spec.name, argv);
